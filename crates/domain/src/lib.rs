@@ -1,0 +1,17 @@
+//! claimdesk's rules, with no I/O, no clock and no async: callers pass "today" in.
+//!
+//! Identifiers and money, the 三包 engine, motor-insurance adjustment, deadlines and follow-up schedules,
+//! workflow states and access rules. Every answer is a value or a list of [`violation::Violations`].
+
+pub mod calendar;
+pub mod calendar_rules;
+pub mod followup;
+pub mod ids;
+pub mod insurance;
+pub mod money;
+pub mod rules;
+pub mod sanbao;
+pub mod violation;
+
+pub use money::Money;
+pub use violation::{Violation, Violations};

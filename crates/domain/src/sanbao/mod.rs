@@ -1,0 +1,3 @@
+use crate::rules::RuleDef;
+
+pub static RULES: &[RuleDef] = &[];
