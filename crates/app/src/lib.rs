@@ -1,1 +1,58 @@
-//! stub
+//! The use cases of claimdesk. Every public service function takes an [`Actor`], checks permission and
+//! store, opens one transaction, lets the domain decide, writes, records the audit trail and sets or clears
+//! the due items the change implies. The web UI, the API, the CLI and the scheduler all call these.
+
+pub mod actor;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod customers;
+pub mod error;
+pub mod org;
+pub mod page;
+pub mod repair_orders;
+pub mod vehicles;
+pub mod worklist;
+
+use std::sync::Arc;
+
+pub use actor::Actor;
+pub use claimdesk_store::{Backend, Db, new_id};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{AppError, AppResult};
+
+/// Settings that change behaviour; each default gives the documented result.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a login session lasts without use, in minutes.
+    pub session_minutes: i64,
+    /// Failed logins for one username within `throttle_window_minutes` before further tries are refused.
+    pub max_failed_logins: i64,
+    pub throttle_window_minutes: i64,
+    /// Lists count matches up to this many and then show "10,000+".
+    pub count_cap: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { session_minutes: 12 * 60, max_failed_logins: 5, throttle_window_minutes: 15, count_cap: 10_000 }
+    }
+}
+
+/// Everything a service needs: the database, the clock and the settings.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> App {
+        App { db, clock, settings: Arc::new(settings) }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now().as_millisecond()
+    }
+}

@@ -3,14 +3,20 @@
 //! Identifiers and money, the 三包 engine, motor-insurance adjustment, deadlines and follow-up schedules,
 //! workflow states and access rules. Every answer is a value or a list of [`violation::Violations`].
 
+pub mod access;
+pub mod audit;
 pub mod calendar;
 pub mod calendar_rules;
+pub mod customer;
 pub mod followup;
 pub mod ids;
 pub mod insurance;
 pub mod money;
+pub mod org;
+pub mod repair_order;
 pub mod rules;
 pub mod sanbao;
+pub mod vehicle;
 pub mod violation;
 
 pub use money::Money;

@@ -1,1 +1,276 @@
-//! stub
+//! Storage: one schema on SQLite (the embedded default) and PostgreSQL (dealer groups).
+//!
+//! Services see one concrete type, [`Db`], and write through [`Db::write`], which runs a closure inside a
+//! transaction. On SQLite every write goes through one writer task that packs concurrent writes into one
+//! commit (group commit): each write runs in its own savepoint, so a failing write rolls back alone, and
+//! nobody is answered before the shared commit is on disk. On PostgreSQL each write is its own
+//! transaction; the server groups commits itself.
+//!
+//! Queries are plain SQL text both databases accept; [`on_conn!`] runs the same statement on whichever
+//! backend is open.
+
+pub mod audit;
+pub mod counters;
+pub mod customers;
+pub mod due_items;
+pub mod outbox;
+pub mod repair_orders;
+pub mod sessions;
+pub mod stores;
+pub mod users;
+pub mod vehicles;
+pub mod query;
+mod writer;
+
+use futures::future::BoxFuture;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Postgres, Sqlite};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use sqlx;
+
+/// Storage errors. Unique-constraint violations carry the constraint name so services can point at a field.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unique constraint {0} violated")]
+    Unique(String),
+    #[error("the database is closing")]
+    Closed,
+    #[error(transparent)]
+    Sqlx(sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &error
+            && db.is_unique_violation()
+        {
+            let name = db.constraint().map(str::to_string).unwrap_or_else(|| unique_name_from_message(db.message()));
+            return StoreError::Unique(name);
+        }
+        StoreError::Sqlx(error)
+    }
+}
+
+/// SQLite names the columns, not the constraint: "UNIQUE constraint failed: vehicles.store_id, vehicles.vin".
+fn unique_name_from_message(message: &str) -> String {
+    message.rsplit(": ").next().unwrap_or(message).replace(", ", "+").to_string()
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which backend a database URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// An open database: the pools, and on SQLite the group-commit writer.
+#[derive(Clone)]
+pub struct Db {
+    inner: DbInner,
+}
+
+#[derive(Clone)]
+enum DbInner {
+    Sqlite { readers: SqlitePool, writer: writer::SqliteWriter },
+    Pg(PgPool),
+}
+
+/// A connection inside a transaction (or, for reads, a plain connection).
+pub enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Pg(PoolConnection<Postgres>),
+}
+
+/// The transaction handle services receive.
+pub struct Tx {
+    pub(crate) conn: Conn,
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self.conn {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Pg(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Runs the same sqlx expression on whichever backend the transaction holds.
+#[macro_export]
+macro_rules! on_conn {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match &mut $tx.conn {
+            $crate::Conn::Sqlite(conn) => {
+                let $c = &mut **conn;
+                $body
+            }
+            $crate::Conn::Pg(conn) => {
+                let $c = &mut **conn;
+                $body
+            }
+        }
+    };
+}
+
+/// A write job: runs inside a transaction and returns its own result.
+pub type WriteFn<T, E> = Box<dyn for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send>;
+
+/// Options that matter for tests and benchmarks.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// The most writes one SQLite commit carries.
+    pub max_batch: usize,
+    pub max_connections: u32,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        DbOptions { max_batch: 256, max_connections: 8 }
+    }
+}
+
+impl Db {
+    /// Opens (creating a SQLite file if needed) and applies pending migrations.
+    pub async fn open(url: &str) -> StoreResult<Db> {
+        Db::open_with(url, DbOptions::default()).await
+    }
+
+    pub async fn open_with(url: &str, options: DbOptions) -> StoreResult<Db> {
+        let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let connect = PgConnectOptions::from_str(url)?.application_name("claimdesk");
+            let pool = PgPoolOptions::new()
+                .max_connections(options.max_connections.max(2) * 2)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(connect)
+                .await?;
+            Db { inner: DbInner::Pg(pool) }
+        } else {
+            let connect = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("cache_size", "-32000");
+            let writer_pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(connect.clone())
+                .await?;
+            let readers = SqlitePoolOptions::new()
+                .max_connections(options.max_connections)
+                .connect_with(connect.read_only(false))
+                .await?;
+            // Migrations run before the writer takes the connection, so nothing else writes meanwhile.
+            sqlx::migrate!("./migrations").run(&writer_pool).await?;
+            let writer = writer::SqliteWriter::start(writer_pool, options.max_batch);
+            return Ok(Db { inner: DbInner::Sqlite { readers, writer } });
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            DbInner::Sqlite { .. } => Backend::Sqlite,
+            DbInner::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match &self.inner {
+            // SQLite migrates in `open`, before its writer starts.
+            DbInner::Sqlite { .. } => Ok(()),
+            DbInner::Pg(pool) => Ok(sqlx::migrate!("./migrations").run(pool).await?),
+        }
+    }
+
+    /// Runs `job` in a write transaction and commits. An `Err` from the job rolls back only its own work.
+    pub async fn write<T, E>(&self, job: WriteFn<T, E>) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        match &self.inner {
+            DbInner::Sqlite { writer, .. } => writer.submit(job).await,
+            DbInner::Pg(pool) => {
+                let conn = pool.acquire().await.map_err(StoreError::from)?;
+                let mut tx = Tx { conn: Conn::Pg(conn) };
+                exec_raw(&mut tx, "BEGIN").await?;
+                match job(&mut tx).await {
+                    Ok(value) => {
+                        exec_raw(&mut tx, "COMMIT").await?;
+                        Ok(value)
+                    }
+                    Err(error) => {
+                        exec_raw(&mut tx, "ROLLBACK").await?;
+                        Err(error)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `job` on a read connection (no transaction needed: each statement sees a consistent snapshot).
+    pub async fn read<T, E>(&self, job: WriteFn<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let conn = match &self.inner {
+            DbInner::Sqlite { readers, .. } => Conn::Sqlite(readers.acquire().await.map_err(StoreError::from)?),
+            DbInner::Pg(pool) => Conn::Pg(pool.acquire().await.map_err(StoreError::from)?),
+        };
+        let mut tx = Tx { conn };
+        job(&mut tx).await
+    }
+
+    pub async fn close(&self) {
+        match &self.inner {
+            DbInner::Sqlite { readers, writer } => {
+                writer.close().await;
+                readers.close().await;
+            }
+            DbInner::Pg(pool) => pool.close().await,
+        }
+    }
+}
+
+pub(crate) async fn exec_raw(tx: &mut Tx, sql: &str) -> StoreResult<()> {
+    on_conn!(tx, |c| sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Builds a boxed write job from a closure, so callers write `db.write(job(move |tx| Box::pin(...)))`.
+pub fn job<T, E, F>(f: F) -> WriteFn<T, E>
+where
+    F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
+{
+    Box::new(f)
+}
+
+/// A new record id: UUIDv7 text, time-ordered so inserts stay at the right edge of the index.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_are_unique_and_time_ordered() {
+        let a = super::new_id();
+        let b = super::new_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "7");
+    }
+}

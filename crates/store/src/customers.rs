@@ -1,0 +1,170 @@
+//! Customers (客户档案).
+
+use crate::query::{self, Arg, Query};
+use crate::{StoreResult, Tx};
+
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct CustomerRow {
+    pub id: String,
+    pub store_id: String,
+    pub name: String,
+    pub kind: String,
+    pub mobile: String,
+    pub phone: String,
+    pub resident_id: String,
+    pub address: String,
+    pub area: String,
+    pub first_visit_on: Option<String>,
+    pub last_visit_on: Option<String>,
+    pub maintenance_interval_km: Option<i64>,
+    pub maintenance_interval_months: Option<i64>,
+    pub next_maintenance_on: Option<String>,
+    pub wanted_services: String,
+    pub notes: String,
+    pub follow_up_user_id: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+
+pub const COLUMNS: &str = "id, store_id, name, kind, mobile, phone, resident_id, address, area, first_visit_on, \
+    last_visit_on, maintenance_interval_km, maintenance_interval_months, next_maintenance_on, wanted_services, notes, \
+    follow_up_user_id, created_at, updated_at, version";
+
+impl CustomerRow {
+    fn editable(&self) -> Vec<(&'static str, Arg)> {
+        vec![
+            ("name", self.name.clone().into()),
+            ("kind", self.kind.clone().into()),
+            ("mobile", self.mobile.clone().into()),
+            ("phone", self.phone.clone().into()),
+            ("resident_id", self.resident_id.clone().into()),
+            ("address", self.address.clone().into()),
+            ("area", self.area.clone().into()),
+            ("first_visit_on", self.first_visit_on.clone().into()),
+            ("last_visit_on", self.last_visit_on.clone().into()),
+            ("maintenance_interval_km", self.maintenance_interval_km.into()),
+            ("maintenance_interval_months", self.maintenance_interval_months.into()),
+            ("next_maintenance_on", self.next_maintenance_on.clone().into()),
+            ("wanted_services", self.wanted_services.clone().into()),
+            ("notes", self.notes.clone().into()),
+            ("follow_up_user_id", self.follow_up_user_id.clone().into()),
+            ("updated_at", self.updated_at.into()),
+        ]
+    }
+}
+
+pub async fn insert(tx: &mut Tx, row: &CustomerRow) -> StoreResult<()> {
+    let mut values = vec![("id", Arg::from(&row.id)), ("store_id", Arg::from(&row.store_id))];
+    values.extend(row.editable());
+    values.push(("created_at", row.created_at.into()));
+    values.push(("version", row.version.into()));
+    query::insert(tx, "customers", values).await
+}
+
+pub async fn update(tx: &mut Tx, row: &CustomerRow) -> StoreResult<bool> {
+    query::update_versioned(tx, "customers", &row.store_id, &row.id, row.version, row.editable()).await
+}
+
+/// A customer, only if it belongs to one of `stores`: another store's record reads as missing.
+pub async fn get(tx: &mut Tx, stores: &[String], id: &str) -> StoreResult<Option<CustomerRow>> {
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM customers WHERE id = "));
+    query.bind(id).push(" AND store_id IN ").bind_list(stores);
+    query::fetch_optional(tx, &query).await
+}
+
+/// What the list's search box typed, classified so each search uses its index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Search {
+    None,
+    /// Digits: a phone number prefix.
+    Phone(String),
+    /// Latin letters and digits: a VIN prefix.
+    Vin(String),
+    /// Starts with a Chinese character: a name prefix, or a plate prefix (云, 贵 and 甘 are surnames too).
+    NameOrPlate(String),
+    Name(String),
+}
+
+impl Search {
+    pub fn classify(text: &str) -> Search {
+        let text: String = text.trim().chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '·').collect();
+        if text.is_empty() {
+            return Search::None;
+        }
+        if text.chars().all(|c| c.is_ascii_digit()) {
+            return Search::Phone(text);
+        }
+        if text.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Search::Vin(text.to_ascii_uppercase());
+        }
+        let first = text.chars().next().unwrap_or(' ');
+        if !first.is_ascii() && text.chars().skip(1).all(|c| c.is_ascii_alphanumeric()) && text.chars().count() > 1 {
+            return Search::NameOrPlate(text.to_ascii_uppercase());
+        }
+        Search::Name(text.trim().to_string())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListFilter {
+    pub stores: Vec<String>,
+    pub search: Search,
+    pub follow_up_user_id: Option<String>,
+    pub sort: CustomerSort,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerSort {
+    Newest,
+    Name,
+}
+
+fn filter_query(select: &str, filter: &ListFilter) -> Query {
+    let mut query = Query::new(select);
+    query.push(" WHERE store_id IN ").bind_list(&filter.stores);
+    match &filter.search {
+        Search::None => {}
+        Search::Phone(digits) => {
+            query.push(" AND ").prefix("mobile", digits);
+        }
+        Search::Vin(prefix) => {
+            query.push(" AND id IN (SELECT owner_id FROM vehicles WHERE store_id IN ").bind_list(&filter.stores);
+            query.push(" AND ((").prefix("vin", prefix).push(") OR (").prefix("plate", prefix).push(")))");
+        }
+        Search::NameOrPlate(text) => {
+            query.push(" AND ((").prefix("name", text).push(") OR id IN (SELECT owner_id FROM vehicles WHERE store_id IN ");
+            query.bind_list(&filter.stores).push(" AND ").prefix("plate", text).push("))");
+        }
+        Search::Name(text) => {
+            query.push(" AND ").prefix("name", text);
+        }
+    }
+    if let Some(user) = &filter.follow_up_user_id {
+        query.push(" AND follow_up_user_id = ").bind(user);
+    }
+    query
+}
+
+/// One page of customers and the total (counted up to `count_cap`, so a huge unfiltered list stays fast).
+pub async fn list(tx: &mut Tx, filter: &ListFilter, count_cap: i64) -> StoreResult<(Vec<CustomerRow>, i64)> {
+    let mut page = filter_query(&format!("SELECT {COLUMNS} FROM customers"), filter);
+    match filter.sort {
+        CustomerSort::Newest => page.push(" ORDER BY id DESC"),
+        CustomerSort::Name => page.push(" ORDER BY name, id"),
+    };
+    page.push(" LIMIT ").bind(filter.limit).push(" OFFSET ").bind(filter.offset);
+    let rows = query::fetch_all(tx, &page).await?;
+    let mut count = filter_query("SELECT COUNT(*) FROM (SELECT 1 FROM customers", filter);
+    count.push(" LIMIT ").bind(count_cap).push(") AS capped");
+    let total = query::fetch_count(tx, &count).await?;
+    Ok((rows, total))
+}
+
+pub async fn count_in_store(tx: &mut Tx, store_id: &str) -> StoreResult<i64> {
+    let mut query = Query::new("SELECT COUNT(*) FROM customers WHERE store_id = ");
+    query.bind(store_id);
+    query::fetch_count(tx, &query).await
+}

@@ -1,0 +1,155 @@
+//! Due items (待办): the deadlines every job creates, and the worklist queries over them.
+
+use crate::query::{self, Arg, Query};
+use crate::{Backend, StoreResult, Tx};
+
+#[derive(Debug, Clone, Default, sqlx::FromRow, serde::Serialize)]
+pub struct DueItemRow {
+    pub id: String,
+    pub store_id: String,
+    pub assignee_id: Option<String>,
+    pub kind: String,
+    pub rule: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub subject_label: String,
+    pub params: String,
+    pub window_from: Option<String>,
+    pub due_on: String,
+    pub escalate_after_days: Option<i64>,
+    pub escalate_to_role: Option<String>,
+    pub escalated_at: Option<i64>,
+    pub escalated_to: Option<String>,
+    pub reminded_at: Option<i64>,
+    pub status: String,
+    pub done_at: Option<i64>,
+    pub done_by: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub const COLUMNS: &str = "id, store_id, assignee_id, kind, rule, subject_type, subject_id, subject_label, params, \
+    window_from, due_on, escalate_after_days, escalate_to_role, escalated_at, escalated_to, reminded_at, status, done_at, \
+    done_by, created_at, updated_at";
+
+pub async fn insert(tx: &mut Tx, row: &DueItemRow) -> StoreResult<()> {
+    query::insert(
+        tx,
+        "due_items",
+        vec![
+            ("id", Arg::from(&row.id)),
+            ("store_id", Arg::from(&row.store_id)),
+            ("assignee_id", row.assignee_id.clone().into()),
+            ("kind", Arg::from(&row.kind)),
+            ("rule", Arg::from(&row.rule)),
+            ("subject_type", Arg::from(&row.subject_type)),
+            ("subject_id", Arg::from(&row.subject_id)),
+            ("subject_label", Arg::from(&row.subject_label)),
+            ("params", Arg::from(&row.params)),
+            ("window_from", row.window_from.clone().into()),
+            ("due_on", Arg::from(&row.due_on)),
+            ("escalate_after_days", row.escalate_after_days.into()),
+            ("escalate_to_role", row.escalate_to_role.clone().into()),
+            ("escalated_at", row.escalated_at.into()),
+            ("escalated_to", row.escalated_to.clone().into()),
+            ("reminded_at", row.reminded_at.into()),
+            ("status", Arg::from(&row.status)),
+            ("done_at", row.done_at.into()),
+            ("done_by", row.done_by.clone().into()),
+            ("created_at", row.created_at.into()),
+            ("updated_at", row.updated_at.into()),
+        ],
+    )
+    .await
+}
+
+pub async fn get(tx: &mut Tx, stores: &[String], id: &str) -> StoreResult<Option<DueItemRow>> {
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE id = "));
+    query.bind(id).push(" AND store_id IN ").bind_list(stores);
+    query::fetch_optional(tx, &query).await
+}
+
+/// Closes an open item (done or cancelled). False when it was not open.
+pub async fn close(tx: &mut Tx, store_id: &str, id: &str, status: &str, by: Option<&str>, at: i64) -> StoreResult<bool> {
+    let mut query = Query::new("UPDATE due_items SET status = ");
+    query.bind(status).push(", done_at = ").bind(at).push(", done_by = ").bind(by.map(str::to_string));
+    query.push(", updated_at = ").bind(at).push(" WHERE id = ").bind(id);
+    query.push(" AND store_id = ").bind(store_id).push(" AND status = 'open'");
+    Ok(query::execute(tx, &query).await? == 1)
+}
+
+/// Closes the open items of a kind for a subject (the work was done another way, or the subject went away).
+pub async fn close_for_subject(
+    tx: &mut Tx,
+    store_id: &str,
+    subject_type: &str,
+    subject_id: &str,
+    kind: &str,
+    status: &str,
+    at: i64,
+) -> StoreResult<u64> {
+    let mut query = Query::new("UPDATE due_items SET status = ");
+    query.bind(status).push(", done_at = ").bind(at).push(", updated_at = ").bind(at);
+    query.push(" WHERE store_id = ").bind(store_id).push(" AND subject_type = ").bind(subject_type);
+    query.push(" AND subject_id = ").bind(subject_id).push(" AND kind = ").bind(kind).push(" AND status = 'open'");
+    query::execute(tx, &query).await
+}
+
+pub async fn for_subject(tx: &mut Tx, store_id: &str, subject_type: &str, subject_id: &str) -> StoreResult<Vec<DueItemRow>> {
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE store_id = "));
+    query.bind(store_id).push(" AND subject_type = ").bind(subject_type);
+    query.push(" AND subject_id = ").bind(subject_id).push(" ORDER BY due_on, created_at");
+    query::fetch_all(tx, &query).await
+}
+
+/// A person's open items due on or before `until`, oldest deadline first, across the given stores.
+/// `assignees` holds the person and anyone they stand in for.
+pub async fn worklist(
+    tx: &mut Tx,
+    stores: &[String],
+    assignees: &[String],
+    until: &str,
+    limit: i64,
+) -> StoreResult<Vec<DueItemRow>> {
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE store_id IN "));
+    query.bind_list(stores).push(" AND assignee_id IN ").bind_list(assignees);
+    query.push(" AND status = 'open' AND due_on <= ").bind(until);
+    query.push(" ORDER BY due_on, id LIMIT ").bind(limit);
+    query::fetch_all(tx, &query).await
+}
+
+/// Open items past their escalation point and not yet escalated. On PostgreSQL the rows are locked with
+/// SKIP LOCKED so two app servers never escalate the same item.
+pub async fn claim_escalations(tx: &mut Tx, today: &str, limit: i64) -> StoreResult<Vec<DueItemRow>> {
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE status = 'open' AND due_on < "));
+    query.bind(today).push(" AND escalated_at IS NULL AND escalate_to_role IS NOT NULL ORDER BY due_on LIMIT ").bind(limit);
+    if tx.backend() == Backend::Postgres {
+        query.push(" FOR UPDATE SKIP LOCKED");
+    }
+    query::fetch_all(tx, &query).await
+}
+
+pub async fn mark_escalated(tx: &mut Tx, id: &str, to: Option<&str>, at: i64) -> StoreResult<()> {
+    let mut query = Query::new("UPDATE due_items SET escalated_at = ");
+    query.bind(at).push(", escalated_to = ").bind(to.map(str::to_string)).push(", updated_at = ").bind(at);
+    query.push(" WHERE id = ").bind(id);
+    query::execute(tx, &query).await?;
+    Ok(())
+}
+
+/// Items due today that have had no reminder yet.
+pub async fn claim_reminders(tx: &mut Tx, today: &str, limit: i64) -> StoreResult<Vec<DueItemRow>> {
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE status = 'open' AND due_on = "));
+    query.bind(today).push(" AND reminded_at IS NULL AND assignee_id IS NOT NULL ORDER BY id LIMIT ").bind(limit);
+    if tx.backend() == Backend::Postgres {
+        query.push(" FOR UPDATE SKIP LOCKED");
+    }
+    query::fetch_all(tx, &query).await
+}
+
+pub async fn mark_reminded(tx: &mut Tx, id: &str, at: i64) -> StoreResult<()> {
+    let mut query = Query::new("UPDATE due_items SET reminded_at = ");
+    query.bind(at).push(" WHERE id = ").bind(id);
+    query::execute(tx, &query).await?;
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! A small builder for statements whose shape depends on the filters (IN lists, optional conditions).
+
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+
+use crate::{StoreResult, Tx, on_conn};
+
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Int(i64),
+    Bool(bool),
+    NullText,
+    NullInt,
+}
+
+impl From<&str> for Arg {
+    fn from(value: &str) -> Self {
+        Arg::Text(value.to_string())
+    }
+}
+impl From<String> for Arg {
+    fn from(value: String) -> Self {
+        Arg::Text(value)
+    }
+}
+impl From<&String> for Arg {
+    fn from(value: &String) -> Self {
+        Arg::Text(value.clone())
+    }
+}
+impl From<i64> for Arg {
+    fn from(value: i64) -> Self {
+        Arg::Int(value)
+    }
+}
+impl From<bool> for Arg {
+    fn from(value: bool) -> Self {
+        Arg::Bool(value)
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(value: Option<String>) -> Self {
+        value.map(Arg::Text).unwrap_or(Arg::NullText)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(value: Option<&str>) -> Self {
+        value.map(|text| Arg::Text(text.to_string())).unwrap_or(Arg::NullText)
+    }
+}
+impl From<&Option<String>> for Arg {
+    fn from(value: &Option<String>) -> Self {
+        value.clone().into()
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(value: Option<i64>) -> Self {
+        value.map(Arg::Int).unwrap_or(Arg::NullInt)
+    }
+}
+
+/// SQL text with numbered placeholders and their values.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub sql: String,
+    pub args: Vec<Arg>,
+}
+
+/// The upper bound of a prefix range: every string that starts with the prefix sorts below it (byte order,
+/// which is SQLite's default and PostgreSQL's under the C or C.UTF-8 collation).
+pub fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+impl Query {
+    pub fn new(sql: &str) -> Query {
+        Query { sql: sql.to_string(), args: Vec::new() }
+    }
+
+    /// A fixed statement with its placeholders' values in order.
+    pub fn with(sql: &str, args: Vec<Arg>) -> Query {
+        Query { sql: sql.to_string(), args }
+    }
+
+    pub fn push(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    /// Appends a placeholder bound to `value`.
+    pub fn bind(&mut self, value: impl Into<Arg>) -> &mut Self {
+        self.args.push(value.into());
+        let placeholder = format!("${}", self.args.len());
+        self.sql.push_str(&placeholder);
+        self
+    }
+
+    /// Appends `(…, …)` for an IN list; an empty list becomes `(NULL)`, which matches nothing.
+    pub fn bind_list<I, A>(&mut self, values: I) -> &mut Self
+    where
+        I: IntoIterator<Item = A>,
+        A: Into<Arg>,
+    {
+        self.sql.push('(');
+        let mut first = true;
+        for value in values {
+            if !first {
+                self.sql.push_str(", ");
+            }
+            first = false;
+            self.bind(value);
+        }
+        if first {
+            self.sql.push_str("NULL");
+        }
+        self.sql.push(')');
+        self
+    }
+
+    /// `column >= prefix AND column < prefix_end`: an index range both databases use.
+    pub fn prefix(&mut self, column: &str, prefix: &str) -> &mut Self {
+        self.push(column).push(" >= ").bind(prefix).push(" AND ").push(column).push(" < ").bind(prefix_end(prefix))
+    }
+}
+
+/// `vec![Arg::from(a), Arg::from(b), …]`.
+#[macro_export]
+macro_rules! args {
+    ($($value:expr),* $(,)?) => { vec![$($crate::query::Arg::from($value)),*] };
+}
+
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match arg {
+                Arg::Text(value) => query.bind(value.clone()),
+                Arg::Int(value) => query.bind(*value),
+                Arg::Bool(value) => query.bind(*value),
+                Arg::NullText => query.bind(None::<String>),
+                Arg::NullInt => query.bind(None::<i64>),
+            };
+        }
+        query
+    }};
+}
+
+pub async fn fetch_all<T>(tx: &mut Tx, query: &Query) -> StoreResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+{
+    Ok(on_conn!(tx, |c| bind_args!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(query.sql.as_str())), &query.args).fetch_all(c).await)?)
+}
+
+pub async fn fetch_optional<T>(tx: &mut Tx, query: &Query) -> StoreResult<Option<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+{
+    Ok(on_conn!(tx, |c| bind_args!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(query.sql.as_str())), &query.args).fetch_optional(c).await)?)
+}
+
+pub async fn fetch_count(tx: &mut Tx, query: &Query) -> StoreResult<i64> {
+    Ok(on_conn!(tx, |c| bind_args!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(query.sql.as_str())), &query.args).fetch_one(c).await)?)
+}
+
+pub async fn execute(tx: &mut Tx, query: &Query) -> StoreResult<u64> {
+    Ok(on_conn!(tx, |c| bind_args!(sqlx::query(sqlx::AssertSqlSafe(query.sql.as_str())), &query.args)
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?)
+}
+
+/// `INSERT INTO table (columns) VALUES (…)` from column–value pairs.
+pub async fn insert(tx: &mut Tx, table: &str, values: Vec<(&str, Arg)>) -> StoreResult<()> {
+    let mut query = Query::new(&format!("INSERT INTO {table} ("));
+    query.push(&values.iter().map(|(column, _)| *column).collect::<Vec<_>>().join(", "));
+    query.push(") VALUES ");
+    query.bind_list(values.into_iter().map(|(_, value)| value));
+    execute(tx, &query).await?;
+    Ok(())
+}
+
+/// `UPDATE table SET … , version = version + 1 WHERE id = … AND store_id = … AND version = …`.
+/// Answers false when the row is gone or was changed by someone else meanwhile (a stale version).
+pub async fn update_versioned(
+    tx: &mut Tx,
+    table: &str,
+    store_id: &str,
+    id: &str,
+    version: i64,
+    values: Vec<(&str, Arg)>,
+) -> StoreResult<bool> {
+    let mut query = Query::new(&format!("UPDATE {table} SET "));
+    for (column, value) in values {
+        query.push(column).push(" = ").bind(value).push(", ");
+    }
+    query.push("version = version + 1 WHERE id = ").bind(id);
+    query.push(" AND store_id = ").bind(store_id).push(" AND version = ").bind(version);
+    Ok(execute(tx, &query).await? == 1)
+}

@@ -1,0 +1,148 @@
+//! The SQLite group-commit writer.
+//!
+//! SQLite allows one writer at a time, and each durable commit costs an fsync. Rather than let requests
+//! queue on the file lock, one task owns the write connection: it takes every write waiting in its queue,
+//! opens one `BEGIN IMMEDIATE` transaction, runs each write in its own savepoint (a failing write is rolled
+//! back to its savepoint and answered at once), commits once, and only then answers the successful writes.
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use sqlx::SqlitePool;
+use std::panic::AssertUnwindSafe;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{Conn, StoreError, StoreResult, Tx, WriteFn, exec_raw};
+
+/// What a finished write hands back: a way to answer its caller once the commit's fate is known.
+enum Outcome {
+    /// Keep the savepoint; answer after the commit.
+    Keep(Box<dyn FnOnce(StoreResult<()>) + Send>),
+    /// Roll the savepoint back; the caller has been answered already.
+    Discard,
+}
+
+type ErasedJob = Box<dyn for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Outcome> + Send>;
+
+enum Message {
+    Job(ErasedJob),
+    Close(oneshot::Sender<()>),
+}
+
+#[derive(Clone)]
+pub(crate) struct SqliteWriter {
+    sender: mpsc::UnboundedSender<Message>,
+}
+
+impl SqliteWriter {
+    pub(crate) fn start(pool: SqlitePool, max_batch: usize) -> SqliteWriter {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        tokio::spawn(run(pool, receiver, max_batch.max(1)));
+        SqliteWriter { sender }
+    }
+
+    pub(crate) async fn submit<T, E>(&self, job: WriteFn<T, E>) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let (answer, result) = oneshot::channel::<Result<T, E>>();
+        let erased: ErasedJob = Box::new(move |tx: &mut Tx| {
+            async move {
+                match job(tx).await {
+                    Ok(value) => Outcome::Keep(Box::new(move |commit: StoreResult<()>| {
+                        let _ = answer.send(commit.map(|()| value).map_err(E::from));
+                    })),
+                    Err(error) => {
+                        let _ = answer.send(Err(error));
+                        Outcome::Discard
+                    }
+                }
+            }
+            .boxed()
+        });
+        self.sender.send(Message::Job(erased)).map_err(|_| E::from(StoreError::Closed))?;
+        result.await.map_err(|_| E::from(StoreError::Closed))?
+    }
+
+    pub(crate) async fn close(&self) {
+        let (answer, done) = oneshot::channel();
+        if self.sender.send(Message::Close(answer)).is_ok() {
+            let _ = done.await;
+        }
+    }
+}
+
+async fn run(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Message>, max_batch: usize) {
+    while let Some(first) = receiver.recv().await {
+        let mut batch = Vec::new();
+        match first {
+            Message::Job(job) => batch.push(job),
+            Message::Close(answer) => {
+                pool.close().await;
+                let _ = answer.send(());
+                return;
+            }
+        }
+        let mut closing = None;
+        while batch.len() < max_batch {
+            match receiver.try_recv() {
+                Ok(Message::Job(job)) => batch.push(job),
+                Ok(Message::Close(answer)) => {
+                    closing = Some(answer);
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        run_batch(&pool, batch).await;
+        if let Some(answer) = closing {
+            pool.close().await;
+            let _ = answer.send(());
+            return;
+        }
+    }
+}
+
+async fn run_batch(pool: &SqlitePool, batch: Vec<ErasedJob>) {
+    let conn = match pool.acquire().await {
+        Ok(conn) => conn,
+        Err(error) => {
+            tracing::error!(%error, "the SQLite writer cannot get its connection");
+            // Dropping the jobs drops their answer channels: each caller sees StoreError::Closed.
+            drop(batch);
+            return;
+        }
+    };
+    let mut tx = Tx { conn: Conn::Sqlite(conn) };
+    if let Err(error) = exec_raw(&mut tx, "BEGIN IMMEDIATE").await {
+        tracing::error!(%error, "BEGIN IMMEDIATE failed");
+        drop(batch);
+        return;
+    }
+    let mut kept = Vec::with_capacity(batch.len());
+    for job in batch {
+        if exec_raw(&mut tx, "SAVEPOINT w").await.is_err() {
+            break;
+        }
+        let outcome = AssertUnwindSafe(job(&mut tx)).catch_unwind().await;
+        match outcome {
+            Ok(Outcome::Keep(answer)) => {
+                let _ = exec_raw(&mut tx, "RELEASE w").await;
+                kept.push(answer);
+            }
+            Ok(Outcome::Discard) | Err(_) => {
+                let _ = exec_raw(&mut tx, "ROLLBACK TO w").await;
+                let _ = exec_raw(&mut tx, "RELEASE w").await;
+            }
+        }
+    }
+    let commit = exec_raw(&mut tx, "COMMIT").await;
+    if commit.is_err() {
+        let _ = exec_raw(&mut tx, "ROLLBACK").await;
+    }
+    let shared = commit.map_err(|error| error.to_string());
+    for answer in kept {
+        answer(shared.clone().map_err(|message| StoreError::Sqlx(sqlx::Error::Protocol(message))));
+    }
+}
+

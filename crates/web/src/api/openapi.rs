@@ -1,0 +1,41 @@
+//! The OpenAPI document, built from the handlers' annotations so it lists exactly what the router serves
+//! (a test compares the two).
+
+use axum::Json;
+use axum::response::IntoResponse;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use super::{auth, customers, org, repair_orders, rules, worklist};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "claimdesk API", version = "1", description = "售后索赔台 JSON API. Money is a decimal string with two places, dates YYYY-MM-DD, instants RFC 3339 with offset. Errors: {\"error\": {\"code\", \"message_zh\", \"message_en\", \"fields\"}}. A record of another store answers 404."),
+    paths(
+        auth::token, auth::list, auth::create, auth::revoke,
+        org::list_stores, org::create_store, org::get_store, org::patch_store,
+        org::list_users, org::create_user, org::get_user, org::patch_user, org::grant, org::revoke, org::permissions,
+        customers::list, customers::create, customers::get, customers::patch, customers::history,
+        customers::list_vehicles, customers::create_vehicle, customers::get_vehicle, customers::patch_vehicle, customers::change_owner,
+        repair_orders::list, repair_orders::create, repair_orders::get, repair_orders::action,
+        worklist::get, worklist::create, worklist::done, worklist::cancel,
+        rules::list, rules::eval,
+    ),
+    components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    }
+}
+
+pub async fn document() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,45 @@
+//! Excel export of any list: the table the page shows, every matching row, one sheet.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rust_xlsxwriter::{Format, Workbook};
+
+/// Exports stop after this many pages of 200 rows (100,000 rows).
+pub const MAX_PAGES: i64 = 500;
+
+pub fn workbook(sheet: &str, columns: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut workbook = Workbook::new();
+    let worksheet = workbook.add_worksheet();
+    // Excel limits sheet names to 31 characters and forbids a few symbols.
+    let name: String = sheet.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    worksheet.set_name(if name.is_empty() { "Sheet1" } else { &name })?;
+    let bold = Format::new().set_bold();
+    for (col, title) in columns.iter().enumerate() {
+        worksheet.write_string_with_format(0, col as u16, title, &bold)?;
+        worksheet.set_column_width(col as u16, 16)?;
+    }
+    for (index, row) in rows.iter().enumerate() {
+        for (col, value) in row.iter().enumerate() {
+            worksheet.write_string(index as u32 + 1, col as u16, value)?;
+        }
+    }
+    worksheet.set_freeze_panes(1, 0)?;
+    workbook.save_to_buffer()
+}
+
+pub fn download(sheet: &str, columns: &[String], rows: &[Vec<String>], file_name: &str) -> Response {
+    match workbook(sheet, columns, rows) {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "xlsx export");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

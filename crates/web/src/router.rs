@@ -1,0 +1,147 @@
+//! Every route of the UI and of `/api/v1`, in one place.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::response::{Html, IntoResponse};
+use axum::routing::{get, post};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::AppState;
+use crate::api;
+use crate::ui;
+
+/// The API routes; `api::openapi` documents each of them (a test compares the two lists).
+pub fn api_routes() -> Router<AppState> {
+    use api::*;
+    Router::new()
+        .route("/auth/token", post(auth::token))
+        .route("/tokens", get(auth::list).post(auth::create))
+        .route("/tokens/{id}/revoke", post(auth::revoke))
+        .route("/stores", get(org::list_stores).post(org::create_store))
+        .route("/stores/{id}", get(org::get_store).patch(org::patch_store))
+        .route("/users", get(org::list_users).post(org::create_user))
+        .route("/users/{id}", get(org::get_user).patch(org::patch_user))
+        .route("/users/{id}/grant", post(org::grant))
+        .route("/users/{id}/revoke", post(org::revoke))
+        .route("/permissions", get(org::permissions))
+        .route("/customers", get(customers::list).post(customers::create))
+        .route("/customers/{id}", get(customers::get).patch(customers::patch))
+        .route("/customers/{id}/history", get(customers::history))
+        .route("/vehicles", get(customers::list_vehicles).post(customers::create_vehicle))
+        .route("/vehicles/{id}", get(customers::get_vehicle).patch(customers::patch_vehicle))
+        .route("/vehicles/{id}/change-owner", post(customers::change_owner))
+        .route("/repair-orders", get(repair_orders::list).post(repair_orders::create))
+        .route("/repair-orders/{id}", get(repair_orders::get))
+        .route("/repair-orders/{id}/{action}", post(repair_orders::action))
+        .route("/worklist", get(worklist::get).post(worklist::create))
+        .route("/worklist/{id}/done", post(worklist::done))
+        .route("/worklist/{id}/cancel", post(worklist::cancel))
+        .route("/rules", get(rules::list))
+        .route("/rules/{rule}", post(rules::eval))
+        .route("/openapi.json", get(openapi::document))
+}
+
+fn ui_routes() -> Router<AppState> {
+    use ui::*;
+    Router::new()
+        .route("/", get(worklist::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/language", post(login::language))
+        .route("/switch-store", post(login::switch_store))
+        .route("/worklist", post(worklist::create))
+        .route("/worklist/{id}/done", get(worklist::confirm_done).post(worklist::done))
+        .route("/customers", get(customers::list).post(customers::create))
+        .route("/customers.xlsx", get(customers::export))
+        .route("/customers/new", get(customers::new))
+        .route("/customers/{id}", get(customers::show).post(customers::update))
+        .route("/customers/{id}/edit", get(customers::edit))
+        .route("/customers/{id}/print", get(customers::print))
+        .route("/vehicles", get(vehicles::list).post(vehicles::create))
+        .route("/vehicles/new", get(vehicles::new))
+        .route("/vehicles/{id}", get(vehicles::show).post(vehicles::update))
+        .route("/vehicles/{id}/edit", get(vehicles::edit))
+        .route("/vehicles/{id}/change-owner", post(vehicles::change_owner))
+        .route("/repair-orders", get(repair_orders::list).post(repair_orders::create))
+        .route("/repair-orders/new", get(repair_orders::new))
+        .route("/repair-orders/{id}", get(repair_orders::show))
+        .route("/repair-orders/{id}/print", get(repair_orders::print))
+        .route("/repair-orders/{id}/{action}", post(repair_orders::action))
+        .route("/admin/stores", get(admin::stores).post(admin::create_store))
+        .route("/admin/stores/new", get(admin::new_store))
+        .route("/admin/stores/{id}", get(admin::edit_store).post(admin::update_store))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/new", get(admin::new_user))
+        .route("/admin/users/{id}", get(admin::show_user))
+        .route("/admin/users/{id}/grant", post(admin::grant))
+        .route("/admin/users/{id}/revoke/{grant}", get(admin::confirm_revoke).post(admin::revoke))
+        .route("/admin/permissions", get(admin::permissions))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/account/tokens", get(account::tokens).post(account::create_token))
+        .route("/account/tokens/{id}/revoke", get(account::confirm_revoke).post(account::revoke_token))
+        .route("/rules", get(rules::index))
+        .route("/rules/{name}", get(rules::show).post(rules::try_rule))
+        .route("/static/{name}", get(crate::static_files::serve))
+        .route("/api/docs", get(api_docs))
+        .route("/health", get(|| async { "ok" }))
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(ui_routes())
+        .nest("/api/v1", api_routes())
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        crate::error::ApiError(claimdesk_app::AppError::NotFound).into_response()
+    } else {
+        ui::error_page(crate::messages::Locale::Zh, claimdesk_app::AppError::NotFound)
+    }
+}
+
+/// A readable API page drawn from the OpenAPI document, served by the binary (no CDN).
+async fn api_docs() -> Html<String> {
+    use utoipa::OpenApi;
+    let doc = api::openapi::ApiDoc::openapi();
+    let mut html = String::from(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>claimdesk API</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"main\" style=\"max-width:1100px;margin:0 auto\">",
+    );
+    html.push_str("<h1>claimdesk API <small class=\"subtitle\">/api/v1 · <a href=\"/api/v1/openapi.json\">openapi.json</a></small></h1>");
+    if let Some(description) = &doc.info.description {
+        html.push_str(&format!("<p>{}</p>", escape(description)));
+    }
+    html.push_str("<div class=\"table-wrap\"><table class=\"grid\"><thead><tr><th scope=\"col\">method</th><th scope=\"col\">path</th><th scope=\"col\">summary</th></tr></thead><tbody>");
+    for (path, item) in &doc.paths.paths {
+        let operations = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PATCH", &item.patch),
+            ("PUT", &item.put),
+            ("DELETE", &item.delete),
+        ];
+        for (method, operation) in operations {
+            if let Some(operation) = operation {
+                let summary = operation.summary.clone().or_else(|| operation.description.clone()).unwrap_or_default();
+                html.push_str(&format!(
+                    "<tr><td class=\"mono\">{method}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
+                    escape(path),
+                    escape(&summary)
+                ));
+            }
+        }
+    }
+    html.push_str("</tbody></table></div></main></body></html>");
+    Html(html)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
