@@ -1,27 +1,33 @@
 //! Recording changes and reading them back. Every service write calls [`record`] inside its transaction.
 
-use claimdesk_domain::audit::GROUP_CHAIN;
 use claimdesk_domain::access::Permission;
+use claimdesk_domain::audit::GROUP_CHAIN;
 use claimdesk_store::audit::{self as store_audit, AuditRow, NewAudit, VerifyReport};
 use claimdesk_store::{Tx, job};
 use serde::Serialize;
 
+use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
-use crate::App;
 
-/// Appends one audit record: who, when, which store, which record, what, and the before and after states.
+/// What changed: which store, which record, what was done, and the states before and after.
+pub struct Entry<'a, B: Serialize, A: Serialize> {
+    pub store_id: Option<&'a str>,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub action: &'a str,
+    pub before: Option<&'a B>,
+    pub after: Option<&'a A>,
+}
+
+/// Appends one audit record: who, when, and the [`Entry`].
 pub async fn record<B: Serialize, A: Serialize>(
     tx: &mut Tx,
     actor: &Actor,
     at: i64,
-    store_id: Option<&str>,
-    entity: &str,
-    entity_id: &str,
-    action: &str,
-    before: Option<&B>,
-    after: Option<&A>,
+    entry: Entry<'_, B, A>,
 ) -> AppResult<()> {
+    let Entry { store_id, entity, entity_id, action, before, after } = entry;
     let before_json = before.map(serde_json::to_string).transpose().map_err(anyhow::Error::from)?;
     let after_json = after.map(serde_json::to_string).transpose().map_err(anyhow::Error::from)?;
     store_audit::append(
@@ -45,7 +51,9 @@ pub async fn record<B: Serialize, A: Serialize>(
 
 /// A record's history, for its page's timeline. The caller has already checked the record is visible.
 pub async fn history(app: &App, entity: &'static str, entity_id: String) -> AppResult<Vec<AuditRow>> {
-    app.db.read(job(move |tx| Box::pin(async move { Ok(store_audit::for_entity(tx, entity, &entity_id).await?) }))).await
+    app.db
+        .read(job(move |tx| Box::pin(async move { Ok(store_audit::for_entity(tx, entity, &entity_id).await?) })))
+        .await
 }
 
 /// Verifies every chain: `claimdesk audit verify`.
@@ -55,8 +63,7 @@ pub async fn verify(app: &App) -> AppResult<VerifyReport> {
 
 /// Whether the actor may read the audit trail of a store.
 pub fn may_read(actor: &Actor, store_id: &str) -> bool {
-    actor.can(Permission::AuditRead, store_id)
-        || actor.can(Permission::CustomersRead, store_id)
+    actor.can(Permission::AuditRead, store_id) || actor.can(Permission::CustomersRead, store_id)
 }
 
 /// One line of a record's timeline: who did what when, and which fields changed.

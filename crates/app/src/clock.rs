@@ -88,6 +88,9 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(display_local(a.as_millisecond(), "Asia/Shanghai"), "2024-06-01 20:30");
         assert_eq!(rfc3339_local(a.as_millisecond(), "Asia/Shanghai"), "2024-06-01T20:30:00+08:00");
-        assert_eq!(local_date(parse_instant("2024-06-01T23:30:00Z", "UTC").unwrap(), "Asia/Shanghai").to_string(), "2024-06-02");
+        assert_eq!(
+            local_date(parse_instant("2024-06-01T23:30:00Z", "UTC").unwrap(), "Asia/Shanghai").to_string(),
+            "2024-06-02"
+        );
     }
 }

@@ -159,7 +159,9 @@ pub fn role_allows(role: Role, permission: Permission) -> bool {
     match role {
         R::GroupAdmin => true,
         R::StoreAdmin => !matches!(permission, P::StoresManage | P::WarrantySettings),
-        R::Supervisor => !matches!(permission, P::StoresManage | P::UsersManage | P::WarrantySettings | P::FinanceWrite),
+        R::Supervisor => {
+            !matches!(permission, P::StoresManage | P::UsersManage | P::WarrantySettings | P::FinanceWrite)
+        }
         R::Auditor => reads,
         R::WarrantyClerk => {
             reads && !matches!(permission, P::FinanceRead)
@@ -297,10 +299,7 @@ mod tests {
     fn only_admins_manage_users_and_only_the_group_admin_manages_stores() {
         for role in Role::ALL {
             assert_eq!(role_allows(role, Permission::StoresManage), role == Role::GroupAdmin);
-            assert_eq!(
-                role_allows(role, Permission::UsersManage),
-                matches!(role, Role::GroupAdmin | Role::StoreAdmin)
-            );
+            assert_eq!(role_allows(role, Permission::UsersManage), matches!(role, Role::GroupAdmin | Role::StoreAdmin));
         }
     }
 

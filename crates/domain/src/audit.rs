@@ -144,7 +144,8 @@ mod tests {
             prev_hash: GENESIS,
         };
         verifier.push(&r1, &h1).unwrap();
-        let r2 = AuditContent { seq: 2, at: 1_700_000_000_002, after_json: Some("{\"name\":\"b\"}"), prev_hash: &h1, ..r1 };
+        let r2 =
+            AuditContent { seq: 2, at: 1_700_000_000_002, after_json: Some("{\"name\":\"b\"}"), prev_hash: &h1, ..r1 };
         verifier.push(&r2, &h2).unwrap();
         verifier.finish(2, &h2).unwrap();
 

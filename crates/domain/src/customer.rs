@@ -83,11 +83,8 @@ pub fn validate(input: &CustomerInput, today: Date) -> Result<ValidCustomer, Vio
             None
         }
     };
-    let mobile = if input.mobile.trim().is_empty() {
-        None
-    } else {
-        violations.check(Mobile::parse("mobile", &input.mobile))
-    };
+    let mobile =
+        if input.mobile.trim().is_empty() { None } else { violations.check(Mobile::parse("mobile", &input.mobile)) };
     let phone = input.phone.trim().to_string();
     if !phone.is_empty() && !is_landline(&phone) {
         violations.push(Violation::new("phone", "phone_format").with("found", &phone));
@@ -107,7 +104,8 @@ pub fn validate(input: &CustomerInput, today: Date) -> Result<ValidCustomer, Vio
     {
         violations.push(Violation::new("last_visit_on", "date_before").with("other", first));
     }
-    let next_maintenance_on = optional_date(&mut violations, "next_maintenance_on", input.next_maintenance_on.as_deref());
+    let next_maintenance_on =
+        optional_date(&mut violations, "next_maintenance_on", input.next_maintenance_on.as_deref());
     for (field, value, max) in [
         ("maintenance_interval_km", input.maintenance_interval_km, 100_000),
         ("maintenance_interval_months", input.maintenance_interval_months, 60),

@@ -134,9 +134,8 @@ pub fn validate_user(input: &UserInput, require_password: bool) -> Result<ValidU
     for (index, grant) in input.grants.iter().enumerate() {
         let store = grant.store_id.clone().filter(|id| !id.trim().is_empty());
         match Role::parse(grant.role.trim()) {
-            None => violations.push(
-                Violation::new(format!("grants[{index}].role"), "unknown_value").with("detail", &grant.role),
-            ),
+            None => violations
+                .push(Violation::new(format!("grants[{index}].role"), "unknown_value").with("detail", &grant.role)),
             Some(role) if role.is_group_level() != store.is_none() => {
                 violations.push(Violation::new(format!("grants[{index}].store_id"), "grant_scope"));
             }
@@ -159,7 +158,8 @@ mod tests {
             codes,
             vec![("code", "store_code_format"), ("name", "required"), ("time_zone", "time_zone_unknown")]
         );
-        let ok = StoreInput { code: "bj-01".into(), name: "北京一店".into(), brands: "本田、讴歌".into(), ..input };
+        let ok =
+            StoreInput { code: "bj-01".into(), name: "北京一店".into(), brands: "本田、讴歌".into(), ..input };
         let store = validate_store(&StoreInput { time_zone: String::new(), ..ok }, |_| false).unwrap();
         assert_eq!((store.code.as_str(), store.time_zone.as_str()), ("BJ-01", "Asia/Shanghai"));
         assert_eq!(store.brands, vec!["本田", "讴歌"]);

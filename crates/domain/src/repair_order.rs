@@ -47,7 +47,9 @@ pub fn check_mileage(
     may_record_replacement: bool,
 ) -> Result<(), Violation> {
     if !(0..=crate::vehicle::ODOMETER_MAX).contains(&mileage) {
-        return Err(Violation::new("mileage_in", "out_of_range").with("min", 0).with("max", crate::vehicle::ODOMETER_MAX));
+        return Err(Violation::new("mileage_in", "out_of_range")
+            .with("min", 0)
+            .with("max", crate::vehicle::ODOMETER_MAX));
     }
     if odometer_replaced {
         if !may_record_replacement {

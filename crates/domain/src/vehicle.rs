@@ -110,7 +110,8 @@ pub const ODOMETER_MAX: i64 = 2_000_000;
 pub fn validate(input: &VehicleInput, today: Date) -> Result<ValidVehicle, Violations> {
     let mut violations = Violations::new();
     let vin = violations.check(Vin::parse("vin", &input.vin));
-    let plate = if input.plate.trim().is_empty() { None } else { violations.check(Plate::parse("plate", &input.plate)) };
+    let plate =
+        if input.plate.trim().is_empty() { None } else { violations.check(Plate::parse("plate", &input.plate)) };
     let powertrain = match input.powertrain.trim() {
         "" => Some(Powertrain::Ice),
         text => match POWERTRAINS.iter().find(|(name, _)| *name == text) {

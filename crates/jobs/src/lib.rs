@@ -1,1 +1,34 @@
-//! stub
+//! The scheduler inside `serve`: it escalates overdue due items, reminds people of items due today, and
+//! sends the outbox. Every step claims its rows in the database, so several app servers can run it at once.
+
+mod outbox;
+
+pub use outbox::{Channel, LogChannel, deliver_pending};
+
+use claimdesk_app::App;
+use claimdesk_app::worklist::{escalate_overdue, send_reminders};
+use std::time::Duration;
+
+/// How often the scheduler wakes.
+pub const TICK: Duration = Duration::from_secs(60);
+
+/// One pass of every job; answers what it did.
+pub async fn run_once(app: &App, channel: &dyn Channel) -> anyhow::Result<(usize, usize, usize)> {
+    let escalated = escalate_overdue(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let reminded = send_reminders(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let sent = deliver_pending(app, channel).await?;
+    Ok((escalated, reminded, sent))
+}
+
+/// Runs forever (until the task is dropped), logging failures and carrying on.
+pub async fn run(app: App, channel: Box<dyn Channel>) {
+    let mut interval = tokio::time::interval(TICK);
+    loop {
+        interval.tick().await;
+        match run_once(&app, channel.as_ref()).await {
+            Ok((0, 0, 0)) => {}
+            Ok((escalated, reminded, sent)) => tracing::info!(escalated, reminded, sent, "scheduler pass"),
+            Err(error) => tracing::warn!(%error, "scheduler pass failed"),
+        }
+    }
+}

@@ -39,8 +39,7 @@ pub struct AuditRow {
     pub hash: String,
 }
 
-const COLUMNS: &str =
-    "id, chain, seq, store_id, actor_id, actor_name, at, entity, entity_id, action, before_json, after_json, prev_hash, hash";
+const COLUMNS: &str = "id, chain, seq, store_id, actor_id, actor_name, at, entity, entity_id, action, before_json, after_json, prev_hash, hash";
 
 /// Appends one record. On PostgreSQL the chain head row is locked until commit, which serialises writers
 /// of one store; SQLite's single writer already does.
@@ -73,7 +72,9 @@ pub async fn append(tx: &mut Tx, entry: &NewAudit<'_>) -> StoreResult<()> {
         prev_hash: &prev_hash,
     };
     let hash = record_hash(&content);
-    let sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
+    let sql = format!(
+        "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    );
     let id = new_id();
     let values = args![
         &id,

@@ -135,7 +135,10 @@ fn filter_query(select: &str, filter: &ListFilter) -> Query {
             query.push(" AND ((").prefix("vin", prefix).push(") OR (").prefix("plate", prefix).push(")))");
         }
         Search::NameOrPlate(text) => {
-            query.push(" AND ((").prefix("name", text).push(") OR id IN (SELECT owner_id FROM vehicles WHERE store_id IN ");
+            query
+                .push(" AND ((")
+                .prefix("name", text)
+                .push(") OR id IN (SELECT owner_id FROM vehicles WHERE store_id IN ");
             query.bind_list(&filter.stores).push(" AND ").prefix("plate", text).push("))");
         }
         Search::Name(text) => {

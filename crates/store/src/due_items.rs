@@ -70,7 +70,14 @@ pub async fn get(tx: &mut Tx, stores: &[String], id: &str) -> StoreResult<Option
 }
 
 /// Closes an open item (done or cancelled). False when it was not open.
-pub async fn close(tx: &mut Tx, store_id: &str, id: &str, status: &str, by: Option<&str>, at: i64) -> StoreResult<bool> {
+pub async fn close(
+    tx: &mut Tx,
+    store_id: &str,
+    id: &str,
+    status: &str,
+    by: Option<&str>,
+    at: i64,
+) -> StoreResult<bool> {
     let mut query = Query::new("UPDATE due_items SET status = ");
     query.bind(status).push(", done_at = ").bind(at).push(", done_by = ").bind(by.map(str::to_string));
     query.push(", updated_at = ").bind(at).push(" WHERE id = ").bind(id);
@@ -95,7 +102,12 @@ pub async fn close_for_subject(
     query::execute(tx, &query).await
 }
 
-pub async fn for_subject(tx: &mut Tx, store_id: &str, subject_type: &str, subject_id: &str) -> StoreResult<Vec<DueItemRow>> {
+pub async fn for_subject(
+    tx: &mut Tx,
+    store_id: &str,
+    subject_type: &str,
+    subject_id: &str,
+) -> StoreResult<Vec<DueItemRow>> {
     let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE store_id = "));
     query.bind(store_id).push(" AND subject_type = ").bind(subject_type);
     query.push(" AND subject_id = ").bind(subject_id).push(" ORDER BY due_on, created_at");
@@ -122,7 +134,10 @@ pub async fn worklist(
 /// SKIP LOCKED so two app servers never escalate the same item.
 pub async fn claim_escalations(tx: &mut Tx, today: &str, limit: i64) -> StoreResult<Vec<DueItemRow>> {
     let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE status = 'open' AND due_on < "));
-    query.bind(today).push(" AND escalated_at IS NULL AND escalate_to_role IS NOT NULL ORDER BY due_on LIMIT ").bind(limit);
+    query
+        .bind(today)
+        .push(" AND escalated_at IS NULL AND escalate_to_role IS NOT NULL ORDER BY due_on LIMIT ")
+        .bind(limit);
     if tx.backend() == Backend::Postgres {
         query.push(" FOR UPDATE SKIP LOCKED");
     }

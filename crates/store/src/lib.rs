@@ -14,12 +14,12 @@ pub mod counters;
 pub mod customers;
 pub mod due_items;
 pub mod outbox;
+pub mod query;
 pub mod repair_orders;
 pub mod sessions;
 pub mod stores;
 pub mod users;
 pub mod vehicles;
-pub mod query;
 mod writer;
 
 use futures::future::BoxFuture;
@@ -261,6 +261,19 @@ where
 /// A new record id: UUIDv7 text, time-ordered so inserts stay at the right edge of the index.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// Creates a database on a PostgreSQL server (tests and the demo loader use a fresh one each time).
+pub async fn pg_create_database(server_url: &str, name: &str) -> StoreResult<()> {
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(StoreError::Sqlx(sqlx::Error::Protocol(format!("bad database name {name}"))));
+    }
+    let options = PgConnectOptions::from_str(server_url)?;
+    let pool = PgPoolOptions::new().max_connections(1).connect_with(options).await?;
+    let sql = format!("CREATE DATABASE {name}");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&pool).await?;
+    pool.close().await;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -44,7 +44,8 @@ pub async fn insert(tx: &mut Tx, row: &OutboxRow) -> StoreResult<()> {
 /// Takes a lease on up to `limit` pending messages whose lease is free: a conditional update, so two
 /// senders never take the same row (PostgreSQL also skips rows another sender has locked).
 pub async fn lease(tx: &mut Tx, now: i64, lease_ms: i64, limit: i64) -> StoreResult<Vec<OutboxRow>> {
-    let mut pick = Query::new("SELECT id FROM outbox WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < ");
+    let mut pick =
+        Query::new("SELECT id FROM outbox WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < ");
     pick.bind(now).push(") ORDER BY created_at LIMIT ").bind(limit);
     if tx.backend() == Backend::Postgres {
         pick.push(" FOR UPDATE SKIP LOCKED");

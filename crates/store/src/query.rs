@@ -150,18 +150,27 @@ pub async fn fetch_all<T>(tx: &mut Tx, query: &Query) -> StoreResult<Vec<T>>
 where
     T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
 {
-    Ok(on_conn!(tx, |c| bind_args!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(query.sql.as_str())), &query.args).fetch_all(c).await)?)
+    Ok(on_conn!(tx, |c| bind_args!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(query.sql.as_str())), &query.args)
+        .fetch_all(c)
+        .await)?)
 }
 
 pub async fn fetch_optional<T>(tx: &mut Tx, query: &Query) -> StoreResult<Option<T>>
 where
     T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
 {
-    Ok(on_conn!(tx, |c| bind_args!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(query.sql.as_str())), &query.args).fetch_optional(c).await)?)
+    Ok(on_conn!(tx, |c| bind_args!(sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(query.sql.as_str())), &query.args)
+        .fetch_optional(c)
+        .await)?)
 }
 
 pub async fn fetch_count(tx: &mut Tx, query: &Query) -> StoreResult<i64> {
-    Ok(on_conn!(tx, |c| bind_args!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(query.sql.as_str())), &query.args).fetch_one(c).await)?)
+    Ok(on_conn!(tx, |c| bind_args!(
+        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(query.sql.as_str())),
+        &query.args
+    )
+    .fetch_one(c)
+    .await)?)
 }
 
 pub async fn execute(tx: &mut Tx, query: &Query) -> StoreResult<u64> {

@@ -23,8 +23,17 @@ const COLUMNS: &str = "id, code, name, brands, time_zone, address, phone, active
 pub async fn insert(tx: &mut Tx, row: &StoreRow) -> StoreResult<()> {
     let sql = format!("INSERT INTO stores ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
     let values = args![
-        &row.id, &row.code, &row.name, &row.brands, &row.time_zone, &row.address, &row.phone, row.active,
-        row.created_at, row.updated_at, row.version
+        &row.id,
+        &row.code,
+        &row.name,
+        &row.brands,
+        &row.time_zone,
+        &row.address,
+        &row.phone,
+        row.active,
+        row.created_at,
+        row.updated_at,
+        row.version
     ];
     query::execute(tx, &Query::with(&sql, values)).await?;
     Ok(())
@@ -35,8 +44,16 @@ pub async fn update(tx: &mut Tx, row: &StoreRow) -> StoreResult<bool> {
     let sql = "UPDATE stores SET code = $2, name = $3, brands = $4, time_zone = $5, address = $6, phone = $7, \
                active = $8, updated_at = $9, version = version + 1 WHERE id = $1 AND version = $10";
     let values = args![
-        &row.id, &row.code, &row.name, &row.brands, &row.time_zone, &row.address, &row.phone, row.active,
-        row.updated_at, row.version
+        &row.id,
+        &row.code,
+        &row.name,
+        &row.brands,
+        &row.time_zone,
+        &row.address,
+        &row.phone,
+        row.active,
+        row.updated_at,
+        row.version
     ];
     Ok(query::execute(tx, &Query::with(sql, values)).await? == 1)
 }

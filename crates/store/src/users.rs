@@ -18,8 +18,7 @@ pub struct UserRow {
     pub version: i64,
 }
 
-const COLUMNS: &str =
-    "id, username, display_name, password_hash, locale, phone, active, password_changed_at, created_at, updated_at, version";
+const COLUMNS: &str = "id, username, display_name, password_hash, locale, phone, active, password_changed_at, created_at, updated_at, version";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GrantRow {
@@ -33,8 +32,17 @@ pub struct GrantRow {
 pub async fn insert(tx: &mut Tx, row: &UserRow) -> StoreResult<()> {
     let sql = format!("INSERT INTO users ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
     let values = args![
-        &row.id, &row.username, &row.display_name, &row.password_hash, &row.locale, &row.phone, row.active,
-        row.password_changed_at, row.created_at, row.updated_at, row.version
+        &row.id,
+        &row.username,
+        &row.display_name,
+        &row.password_hash,
+        &row.locale,
+        &row.phone,
+        row.active,
+        row.password_changed_at,
+        row.created_at,
+        row.updated_at,
+        row.version
     ];
     query::execute(tx, &Query::with(&sql, values)).await?;
     Ok(())
@@ -44,8 +52,14 @@ pub async fn update(tx: &mut Tx, row: &UserRow) -> StoreResult<bool> {
     let sql = "UPDATE users SET display_name = $2, password_hash = $3, locale = $4, phone = $5, active = $6, \
                password_changed_at = $7, updated_at = $8, version = version + 1 WHERE id = $1";
     let values = args![
-        &row.id, &row.display_name, &row.password_hash, &row.locale, &row.phone, row.active,
-        row.password_changed_at, row.updated_at
+        &row.id,
+        &row.display_name,
+        &row.password_hash,
+        &row.locale,
+        &row.phone,
+        row.active,
+        row.password_changed_at,
+        row.updated_at
     ];
     Ok(query::execute(tx, &Query::with(sql, values)).await? == 1)
 }
@@ -120,7 +134,13 @@ const TOKEN_COLUMNS: &str = "id, user_id, name, token_hash, created_at, expires_
 pub async fn insert_token(tx: &mut Tx, row: &ApiTokenRow) -> StoreResult<()> {
     let sql = format!("INSERT INTO api_tokens ({TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
     let values = args![
-        &row.id, &row.user_id, &row.name, &row.token_hash, row.created_at, row.expires_at, row.last_used_at,
+        &row.id,
+        &row.user_id,
+        &row.name,
+        &row.token_hash,
+        row.created_at,
+        row.expires_at,
+        row.last_used_at,
         row.revoked_at
     ];
     query::execute(tx, &Query::with(&sql, values)).await?;

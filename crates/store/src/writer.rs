@@ -145,4 +145,3 @@ async fn run_batch(pool: &SqlitePool, batch: Vec<ErasedJob>) {
         answer(shared.clone().map_err(|message| StoreError::Sqlx(sqlx::Error::Protocol(message))));
     }
 }
-

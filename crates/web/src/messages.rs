@@ -79,7 +79,12 @@ impl Catalog {
     }
 
     /// The text with `{name}` placeholders filled in.
-    pub fn format<'a>(&self, locale: Locale, key: &str, params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    pub fn format<'a>(
+        &self,
+        locale: Locale,
+        key: &str,
+        params: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> String {
         let mut text = self.text(locale, key).to_string();
         for (name, value) in params {
             text = text.replace(&format!("{{{name}}}"), value);
@@ -140,7 +145,34 @@ mod tests {
         assert!(missing.is_empty(), "codes without messages:\n{}", missing.join("\n"));
     }
 
-    /// The second argument of `Violation::new(…, "code")` calls.
+    /// Every code a rule's worked example answers with has words in both languages.
+    #[test]
+    fn every_rule_example_is_fully_worded() {
+        for rule in claimdesk_domain::rules::all() {
+            let example: serde_json::Value = serde_json::from_str(rule.example).unwrap();
+            let output = crate::rules::eval(rule.name, example).unwrap_or_else(|error| error);
+            let mut missing = Vec::new();
+            unworded(&output, &mut missing);
+            assert!(missing.is_empty(), "{}: codes without words: {missing:?}", rule.name);
+        }
+    }
+
+    fn unworded(value: &serde_json::Value, missing: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(code) = map.get("code").and_then(|c| c.as_str())
+                    && !map.contains_key("message_zh")
+                {
+                    missing.push(code.to_string());
+                }
+                map.values().for_each(|child| unworded(child, missing));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|child| unworded(child, missing)),
+            _ => {}
+        }
+    }
+
+    /// The code argument (the second) of every call to the violation constructor.
     fn codes_in(text: &str) -> Vec<String> {
         let mut codes = Vec::new();
         for (index, _) in text.match_indices("Violation::new(") {

@@ -14,11 +14,10 @@ const FILES: &[(&str, &str, &str)] = &[
 
 pub async fn serve(Path(name): Path<String>) -> Response {
     match FILES.iter().find(|(file, _, _)| *file == name) {
-        Some((_, content_type, body)) => (
-            [(header::CONTENT_TYPE, *content_type), (header::CACHE_CONTROL, "public, max-age=3600")],
-            *body,
-        )
-            .into_response(),
+        Some((_, content_type, body)) => {
+            ([(header::CONTENT_TYPE, *content_type), (header::CACHE_CONTROL, "public, max-age=3600")], *body)
+                .into_response()
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -48,7 +48,8 @@ pub(crate) async fn check_credentials(app: &App, username: &str, password: &str,
     app.db
         .write(job(move |tx| {
             Box::pin(async move {
-                users::record_login_attempt(tx, &claimdesk_store::new_id(), &attempt_name, &remote, now, verified).await?;
+                users::record_login_attempt(tx, &claimdesk_store::new_id(), &attempt_name, &remote, now, verified)
+                    .await?;
                 Ok::<_, AppError>(())
             })
         }))
@@ -60,7 +61,8 @@ pub(crate) async fn check_credentials(app: &App, username: &str, password: &str,
 }
 
 /// An argon2id hash of a random string, verified against when the username does not exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5Zw0sJjE0b8zvYGJ0Ck2cV6u3l8ZQ1lq1Jm1Ck3b2mE";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5Zw0sJjE0b8zvYGJ0Ck2cV6u3l8ZQ1lq1Jm1Ck3b2mE";
 
 pub async fn login(app: &App, username: &str, password: &str, remote: &str) -> AppResult<LoginOutcome> {
     let user_id = check_credentials(app, username, password, remote).await?;
@@ -99,7 +101,8 @@ pub async fn session_actor(app: &App, session_token: &str) -> AppResult<(Actor, 
                 if session.revoked_at.is_some() || session.expires_at < now {
                     return Err(AppError::Unauthenticated);
                 }
-                let actor = load_actor(tx, &session.user_id, session.store_id.clone(), Some(session.id.clone())).await?;
+                let actor =
+                    load_actor(tx, &session.user_id, session.store_id.clone(), Some(session.id.clone())).await?;
                 Ok((actor, session.csrf_token))
             })
         }))
@@ -132,9 +135,7 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
     let stored = {
         let user_id = actor.user_id.clone();
         app.db
-            .read(job(move |tx| {
-                Box::pin(async move { users::get(tx, &user_id).await?.ok_or(AppError::NotFound) })
-            }))
+            .read(job(move |tx| Box::pin(async move { users::get(tx, &user_id).await?.ok_or(AppError::NotFound) })))
             .await?
     };
     if !verify_password(current.to_string(), stored.password_hash.clone()).await {
@@ -153,8 +154,20 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
                 users::update(tx, &user).await?;
                 sessions::revoke_all_of(tx, &actor.user_id, actor.session_id.as_deref(), now).await?;
                 let note = serde_json::json!({"password": "changed"});
-                audit::record(tx, &actor, now, None, "user", &actor.user_id, "change_password", None::<&()>, Some(&note))
-                    .await
+                audit::record(
+                    tx,
+                    &actor,
+                    now,
+                    audit::Entry {
+                        store_id: None,
+                        entity: "user",
+                        entity_id: &actor.user_id,
+                        action: "change_password",
+                        before: None::<&()>,
+                        after: Some(&note),
+                    },
+                )
+                .await
             })
         }))
         .await

@@ -42,8 +42,20 @@ pub async fn create_token(app: &App, actor: &Actor, name: &str) -> AppResult<(St
         .write(job(move |tx| {
             Box::pin(async move {
                 users::insert_token(tx, &row).await?;
-                audit::record(tx, &actor, row.created_at, None, "api_token", &row.id, "create", None::<&()>, Some(&logged))
-                    .await
+                audit::record(
+                    tx,
+                    &actor,
+                    row.created_at,
+                    audit::Entry {
+                        store_id: None,
+                        entity: "api_token",
+                        entity_id: &row.id,
+                        action: "create",
+                        before: None::<&()>,
+                        after: Some(&logged),
+                    },
+                )
+                .await
             })
         }))
         .await?;
@@ -53,10 +65,7 @@ pub async fn create_token(app: &App, actor: &Actor, name: &str) -> AppResult<(St
 /// `POST /api/v1/auth/token`: a token for a username and password.
 pub async fn token_for_password(app: &App, username: &str, password: &str, remote: &str) -> AppResult<String> {
     let user_id = check_credentials(app, username, password, remote).await?;
-    let actor = app
-        .db
-        .read(job(move |tx| Box::pin(async move { load_actor(tx, &user_id, None, None).await })))
-        .await?;
+    let actor = app.db.read(job(move |tx| Box::pin(async move { load_actor(tx, &user_id, None, None).await }))).await?;
     let (secret, _) = create_token(app, &actor, "api").await?;
     Ok(secret)
 }
@@ -99,7 +108,20 @@ pub async fn revoke_token(app: &App, actor: &Actor, token_id: &str) -> AppResult
                 if !users::revoke_token(tx, &actor.user_id, &token_id, now).await? {
                     return Err(AppError::NotFound);
                 }
-                audit::record(tx, &actor, now, None, "api_token", &token_id, "revoke", None::<&()>, None::<&()>).await
+                audit::record(
+                    tx,
+                    &actor,
+                    now,
+                    audit::Entry {
+                        store_id: None,
+                        entity: "api_token",
+                        entity_id: &token_id,
+                        action: "revoke",
+                        before: None::<&()>,
+                        after: None::<&()>,
+                    },
+                )
+                .await
             })
         }))
         .await

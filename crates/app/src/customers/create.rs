@@ -1,9 +1,9 @@
 //! Entering a new customer, optionally with their vehicle, in one transaction.
 
+use claimdesk_domain::Violations;
 use claimdesk_domain::access::Permission;
 use claimdesk_domain::customer::{CustomerInput, validate};
 use claimdesk_domain::vehicle::{self as vehicle_rules, VehicleInput};
-use claimdesk_domain::Violations;
 use claimdesk_store::customers::{self, CustomerRow};
 use claimdesk_store::{job, new_id};
 use serde::Deserialize;
@@ -67,8 +67,20 @@ pub async fn create(app: &App, actor: &Actor, input: CustomerWithVehicle) -> App
                     vehicles.push(vehicle);
                 }
                 let view = CustomerView::new(row, vehicles);
-                audit::record(tx, &actor, now_ms, Some(&view.store_id), "customer", &view.id, "create", None::<&()>, Some(&view))
-                    .await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now_ms,
+                    audit::Entry {
+                        store_id: Some(&view.store_id),
+                        entity: "customer",
+                        entity_id: &view.id,
+                        action: "create",
+                        before: None::<&()>,
+                        after: Some(&view),
+                    },
+                )
+                .await?;
                 Ok(view)
             })
         }))

@@ -6,10 +6,10 @@ use claimdesk_store::{job, repair_orders, vehicles};
 use serde::{Deserialize, Serialize};
 
 use super::CustomerView;
+use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::page::{Page, PageRequest};
-use crate::App;
 use crate::repair_orders::RepairOrderView;
 
 #[derive(Debug, Clone, Serialize)]
@@ -27,12 +27,13 @@ pub async fn get(app: &App, actor: &Actor, id: &str) -> AppResult<CustomerDetail
         .read(job(move |tx| {
             Box::pin(async move {
                 let row = customers::get(tx, &scope, &id).await?.ok_or(AppError::NotFound)?;
-                let owned = vehicles::of_owners(tx, std::slice::from_ref(&row.store_id), std::slice::from_ref(&row.id)).await?;
+                let owned =
+                    vehicles::of_owners(tx, std::slice::from_ref(&row.store_id), std::slice::from_ref(&row.id)).await?;
                 let mut visits = Vec::new();
                 for vehicle in &owned {
                     visits.extend(repair_orders::of_vehicle(tx, &row.store_id, &vehicle.id).await?);
                 }
-                visits.sort_by(|a, b| b.checked_in_at.cmp(&a.checked_in_at));
+                visits.sort_by_key(|visit| std::cmp::Reverse(visit.checked_in_at));
                 let zone = actor.time_zone(&row.store_id).to_string();
                 let visits = visits.into_iter().map(|visit| RepairOrderView::new(visit, Vec::new(), &zone)).collect();
                 Ok(CustomerDetail { customer: CustomerView::new(row, owned), repair_orders: visits })

@@ -9,7 +9,13 @@ use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::{App, audit, clock};
 
-pub async fn update(app: &App, actor: &Actor, id: &str, version: Option<i64>, input: CustomerInput) -> AppResult<CustomerView> {
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    version: Option<i64>,
+    input: CustomerInput,
+) -> AppResult<CustomerView> {
     let scope = actor.store_ids(Permission::CustomersRead);
     let actor = actor.clone();
     let id = id.to_string();
@@ -29,11 +35,24 @@ pub async fn update(app: &App, actor: &Actor, id: &str, version: Option<i64>, in
                     return Err(AppError::Conflict("stale_version"));
                 }
                 row.version += 1;
-                let owned = vehicles::of_owners(tx, std::slice::from_ref(&row.store_id), std::slice::from_ref(&row.id)).await?;
+                let owned =
+                    vehicles::of_owners(tx, std::slice::from_ref(&row.store_id), std::slice::from_ref(&row.id)).await?;
                 let before_view = CustomerView::new(before, Vec::new());
                 let view = CustomerView::new(row, owned);
-                audit::record(tx, &actor, now.as_millisecond(), Some(&view.store_id), "customer", &view.id, "update", Some(&before_view), Some(&CustomerView { vehicles: Vec::new(), ..view.clone() }))
-                    .await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now.as_millisecond(),
+                    audit::Entry {
+                        store_id: Some(&view.store_id),
+                        entity: "customer",
+                        entity_id: &view.id,
+                        action: "update",
+                        before: Some(&before_view),
+                        after: Some(&CustomerView { vehicles: Vec::new(), ..view.clone() }),
+                    },
+                )
+                .await?;
                 Ok(view)
             })
         }))

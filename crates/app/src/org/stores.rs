@@ -38,7 +38,20 @@ pub async fn create(app: &App, actor: &Actor, input: StoreInput) -> AppResult<St
         .write(job(move |tx| {
             Box::pin(async move {
                 stores::insert(tx, &row).await?;
-                audit::record(tx, &actor, now, Some(&row.id), "store", &row.id, "create", None::<&()>, Some(&row)).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now,
+                    audit::Entry {
+                        store_id: Some(&row.id),
+                        entity: "store",
+                        entity_id: &row.id,
+                        action: "create",
+                        before: None::<&()>,
+                        after: Some(&row),
+                    },
+                )
+                .await?;
                 Ok(row)
             })
         }))
@@ -72,7 +85,20 @@ pub async fn update(app: &App, actor: &Actor, id: &str, version: i64, input: Sto
                     return Err(AppError::Conflict("stale_version"));
                 }
                 let after = StoreRow { version: version + 1, ..after };
-                audit::record(tx, &actor, now, Some(&id), "store", &id, "update", Some(&before), Some(&after)).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now,
+                    audit::Entry {
+                        store_id: Some(&id),
+                        entity: "store",
+                        entity_id: &id,
+                        action: "update",
+                        before: Some(&before),
+                        after: Some(&after),
+                    },
+                )
+                .await?;
                 Ok(after)
             })
         }))
@@ -91,7 +117,5 @@ pub async fn get(app: &App, actor: &Actor, id: &str) -> AppResult<StoreRow> {
         return Err(AppError::NotFound);
     }
     let id = id.to_string();
-    app.db
-        .read(job(move |tx| Box::pin(async move { stores::get(tx, &id).await?.ok_or(AppError::NotFound) })))
-        .await
+    app.db.read(job(move |tx| Box::pin(async move { stores::get(tx, &id).await?.ok_or(AppError::NotFound) }))).await
 }

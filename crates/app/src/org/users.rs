@@ -97,11 +97,36 @@ pub async fn create(app: &App, actor: &Actor, input: UserInput) -> AppResult<Use
                     users::insert_grant(tx, grant).await?;
                 }
                 let shown = view(user.clone(), grants.clone());
-                audit::record(tx, &actor, now, None, "user", &shown.id, "create", None::<&()>, Some(&shown)).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now,
+                    audit::Entry {
+                        store_id: None,
+                        entity: "user",
+                        entity_id: &shown.id,
+                        action: "create",
+                        before: None::<&()>,
+                        after: Some(&shown),
+                    },
+                )
+                .await?;
                 for grant in &grants {
                     if let Some(store) = &grant.store_id {
-                        audit::record(tx, &actor, now, Some(store), "user_role", &grant.id, "grant", None::<&()>, Some(&grant.role))
-                            .await?;
+                        audit::record(
+                            tx,
+                            &actor,
+                            now,
+                            audit::Entry {
+                                store_id: Some(store),
+                                entity: "user_role",
+                                entity_id: &grant.id,
+                                action: "grant",
+                                before: None::<&()>,
+                                after: Some(&grant.role),
+                            },
+                        )
+                        .await?;
                     }
                 }
                 Ok(shown)
@@ -139,7 +164,8 @@ pub async fn get(app: &App, actor: &Actor, id: &str) -> AppResult<UserView> {
 /// user's sessions.
 pub async fn update(app: &App, actor: &Actor, id: &str, input: UserInput, active: bool) -> AppResult<UserView> {
     let before = get(app, actor, id).await?;
-    let valid = validate_user(&UserInput { username: before.username.clone(), grants: Vec::new(), ..input.clone() }, false)?;
+    let valid =
+        validate_user(&UserInput { username: before.username.clone(), grants: Vec::new(), ..input.clone() }, false)?;
     let new_hash = if input.password.is_empty() { None } else { Some(hash_password(input.password.clone()).await?) };
     let now = app.now_ms();
     let actor = actor.clone();
@@ -160,7 +186,20 @@ pub async fn update(app: &App, actor: &Actor, id: &str, input: UserInput, active
                 }
                 users::update(tx, &user).await?;
                 let after = view(user, users::grants(tx, &id).await?);
-                audit::record(tx, &actor, now, None, "user", &id, "update", Some(&before), Some(&after)).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now,
+                    audit::Entry {
+                        store_id: None,
+                        entity: "user",
+                        entity_id: &id,
+                        action: "update",
+                        before: Some(&before),
+                        after: Some(&after),
+                    },
+                )
+                .await?;
                 Ok(after)
             })
         }))
@@ -168,7 +207,8 @@ pub async fn update(app: &App, actor: &Actor, id: &str, input: UserInput, active
 }
 
 pub async fn grant(app: &App, actor: &Actor, user_id: &str, store_id: Option<&str>, role: &str) -> AppResult<UserView> {
-    let role_value = Role::parse(role).ok_or_else(|| claimdesk_domain::Violation::new("role", "unknown_value").with("detail", role))?;
+    let role_value = Role::parse(role)
+        .ok_or_else(|| claimdesk_domain::Violation::new("role", "unknown_value").with("detail", role))?;
     let store_id = store_id.filter(|id| !id.is_empty()).map(str::to_string);
     if role_value.is_group_level() != store_id.is_none() {
         return Err(claimdesk_domain::Violation::new("store_id", "grant_scope").into());
@@ -181,14 +221,27 @@ pub async fn grant(app: &App, actor: &Actor, user_id: &str, store_id: Option<&st
     }
     get(app, actor, user_id).await?;
     let now = app.now_ms();
-    let row = GrantRow { id: new_id(), user_id: user_id.to_string(), store_id, role: role.to_string(), created_at: now };
+    let row =
+        GrantRow { id: new_id(), user_id: user_id.to_string(), store_id, role: role.to_string(), created_at: now };
     let actor_clone = actor.clone();
     app.db
         .write(job(move |tx| {
             Box::pin(async move {
                 users::insert_grant(tx, &row).await?;
-                audit::record(tx, &actor_clone, now, row.store_id.as_deref(), "user_role", &row.id, "grant", None::<&()>, Some(&row.role))
-                    .await
+                audit::record(
+                    tx,
+                    &actor_clone,
+                    now,
+                    audit::Entry {
+                        store_id: row.store_id.as_deref(),
+                        entity: "user_role",
+                        entity_id: &row.id,
+                        action: "grant",
+                        before: None::<&()>,
+                        after: Some(&row.role),
+                    },
+                )
+                .await
             })
         }))
         .await?;
@@ -209,8 +262,20 @@ pub async fn revoke(app: &App, actor: &Actor, user_id: &str, grant_id: &str) -> 
         .write(job(move |tx| {
             Box::pin(async move {
                 users::delete_grant(tx, &grant_id).await?;
-                audit::record(tx, &actor_clone, now, grant.store_id.as_deref(), "user_role", &grant_id, "revoke", Some(&grant.role), None::<&()>)
-                    .await
+                audit::record(
+                    tx,
+                    &actor_clone,
+                    now,
+                    audit::Entry {
+                        store_id: grant.store_id.as_deref(),
+                        entity: "user_role",
+                        entity_id: &grant_id,
+                        action: "revoke",
+                        before: Some(&grant.role),
+                        after: None::<&()>,
+                    },
+                )
+                .await
             })
         }))
         .await?;

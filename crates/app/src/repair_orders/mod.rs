@@ -197,7 +197,10 @@ pub async fn create(app: &App, actor: &Actor, input: RepairOrderInput) -> AppRes
                     None => Some(now),
                     Some(text) => match clock::parse_instant(text, &time_zone) {
                         Some(at) if at > now => {
-                            violations.push(Violation::new("checked_in_at", "date_in_future").with("today", clock::display_local(now.as_millisecond(), &time_zone)));
+                            violations.push(
+                                Violation::new("checked_in_at", "date_in_future")
+                                    .with("today", clock::display_local(now.as_millisecond(), &time_zone)),
+                            );
                             None
                         }
                         Some(at) => Some(at),
@@ -252,7 +255,11 @@ pub async fn create(app: &App, actor: &Actor, input: RepairOrderInput) -> AppRes
                     mileage_in: mileage.expect("validated"),
                     complaint: input.complaint.trim().to_string(),
                     findings: input.findings.trim().to_string(),
-                    advisor_id: input.advisor_id.clone().filter(|id| !id.is_empty()).or_else(|| actor.actor_id().map(str::to_string)),
+                    advisor_id: input
+                        .advisor_id
+                        .clone()
+                        .filter(|id| !id.is_empty())
+                        .or_else(|| actor.actor_id().map(str::to_string)),
                     odometer_replaced: input.odometer_replaced,
                     created_at: now_ms,
                     updated_at: now_ms,
@@ -278,7 +285,20 @@ pub async fn create(app: &App, actor: &Actor, input: RepairOrderInput) -> AppRes
                     customers::update(tx, &customer).await?;
                 }
                 let view = RepairOrderView::new(row, items, &time_zone);
-                audit::record(tx, &actor, now_ms, Some(&store_id), "repair_order", &view.id, "create", None::<&()>, Some(&view)).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now_ms,
+                    audit::Entry {
+                        store_id: Some(&store_id),
+                        entity: "repair_order",
+                        entity_id: &view.id,
+                        action: "create",
+                        before: None::<&()>,
+                        after: Some(&view),
+                    },
+                )
+                .await?;
                 Ok(view)
             })
         }))
@@ -296,7 +316,8 @@ pub async fn transition(app: &App, actor: &Actor, id: &str, action: &str) -> App
             Box::pin(async move {
                 let before = repair_orders::get(tx, &scope, &id).await?.ok_or(AppError::NotFound)?;
                 actor.require(Permission::RepairOrdersWrite, &before.store_id)?;
-                let next = rules::transition(&before.status, &action).map_err(|_| AppError::Conflict("illegal_transition"))?;
+                let next =
+                    rules::transition(&before.status, &action).map_err(|_| AppError::Conflict("illegal_transition"))?;
                 let mut row = before.clone();
                 row.status = next.to_string();
                 if action == "hand_over" {
@@ -311,8 +332,20 @@ pub async fn transition(app: &App, actor: &Actor, id: &str, action: &str) -> App
                 let time_zone = actor.time_zone(&row.store_id).to_string();
                 let before_view = RepairOrderView::new(before, items.clone(), &time_zone);
                 let view = RepairOrderView::new(row, items, &time_zone);
-                audit::record(tx, &actor, now, Some(&view.store_id), "repair_order", &view.id, &action, Some(&before_view), Some(&view))
-                    .await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now,
+                    audit::Entry {
+                        store_id: Some(&view.store_id),
+                        entity: "repair_order",
+                        entity_id: &view.id,
+                        action: &action,
+                        before: Some(&before_view),
+                        after: Some(&view),
+                    },
+                )
+                .await?;
                 Ok(view)
             })
         }))

@@ -84,7 +84,13 @@ fn apply(row: &mut VehicleRow, valid: ValidVehicle) {
     row.sale_price_fen = valid.sale_price.map(Money::fen);
 }
 
-pub(crate) fn new_vehicle_row(store_id: &str, owner_id: Option<String>, valid: ValidVehicle, now: i64, today: Date) -> VehicleRow {
+pub(crate) fn new_vehicle_row(
+    store_id: &str,
+    owner_id: Option<String>,
+    valid: ValidVehicle,
+    now: i64,
+    today: Date,
+) -> VehicleRow {
     let odometer_km = valid.odometer_km;
     let mut row = VehicleRow {
         id: new_id(),
@@ -102,7 +108,13 @@ pub(crate) fn new_vehicle_row(store_id: &str, owner_id: Option<String>, valid: V
 }
 
 /// Writes a new vehicle with its first owner period and its first odometer reading.
-pub(crate) async fn insert_vehicle(tx: &mut Tx, actor: &Actor, row: &VehicleRow, today: Date, now: i64) -> AppResult<()> {
+pub(crate) async fn insert_vehicle(
+    tx: &mut Tx,
+    actor: &Actor,
+    row: &VehicleRow,
+    today: Date,
+    now: i64,
+) -> AppResult<()> {
     vehicles::insert(tx, row).await?;
     if let Some(owner) = &row.owner_id {
         vehicles::insert_owner(
@@ -137,7 +149,20 @@ pub(crate) async fn insert_vehicle(tx: &mut Tx, actor: &Actor, row: &VehicleRow,
     )
     .await?;
     let view = VehicleView::from(row.clone());
-    audit::record(tx, actor, now, Some(&row.store_id), "vehicle", &row.id, "create", None::<&()>, Some(&view)).await
+    audit::record(
+        tx,
+        actor,
+        now,
+        audit::Entry {
+            store_id: Some(&row.store_id),
+            entity: "vehicle",
+            entity_id: &row.id,
+            action: "create",
+            before: None::<&()>,
+            after: Some(&view),
+        },
+    )
+    .await
 }
 
 /// `POST /api/v1/vehicles`: a vehicle and, optionally, its owner.
@@ -174,7 +199,13 @@ pub async fn create(app: &App, actor: &Actor, input: NewVehicle) -> AppResult<Ve
         .await
 }
 
-pub async fn update(app: &App, actor: &Actor, id: &str, version: Option<i64>, input: VehicleInput) -> AppResult<VehicleView> {
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    version: Option<i64>,
+    input: VehicleInput,
+) -> AppResult<VehicleView> {
     let scope = actor.store_ids(Permission::CustomersRead);
     let actor = actor.clone();
     let id = id.to_string();
@@ -197,8 +228,20 @@ pub async fn update(app: &App, actor: &Actor, id: &str, version: Option<i64>, in
                 }
                 row.version += 1;
                 let (before, after) = (VehicleView::from(before), VehicleView::from(row));
-                audit::record(tx, &actor, now.as_millisecond(), Some(&after.store_id), "vehicle", &after.id, "update", Some(&before), Some(&after))
-                    .await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now.as_millisecond(),
+                    audit::Entry {
+                        store_id: Some(&after.store_id),
+                        entity: "vehicle",
+                        entity_id: &after.id,
+                        action: "update",
+                        before: Some(&before),
+                        after: Some(&after),
+                    },
+                )
+                .await?;
                 Ok(after)
             })
         }))
@@ -206,7 +249,13 @@ pub async fn update(app: &App, actor: &Actor, id: &str, version: Option<i64>, in
 }
 
 /// The car changed hands: the old ownership period ends, a new one starts. 三包 rights stay with the car.
-pub async fn change_owner(app: &App, actor: &Actor, id: &str, customer_id: &str, on: Option<&str>) -> AppResult<VehicleView> {
+pub async fn change_owner(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    customer_id: &str,
+    on: Option<&str>,
+) -> AppResult<VehicleView> {
     let scope = actor.store_ids(Permission::CustomersRead);
     let actor = actor.clone();
     let (id, customer_id) = (id.to_string(), customer_id.to_string());
@@ -220,7 +269,9 @@ pub async fn change_owner(app: &App, actor: &Actor, id: &str, customer_id: &str,
                 let today = clock::local_date(now, actor.time_zone(&before.store_id));
                 let on = match on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                     None => today,
-                    Some(text) => text.parse::<Date>().map_err(|_| Violation::new("on", "date_format").with("found", text))?,
+                    Some(text) => {
+                        text.parse::<Date>().map_err(|_| Violation::new("on", "date_format").with("found", text))?
+                    }
                 };
                 if customers::get(tx, std::slice::from_ref(&before.store_id), &customer_id).await?.is_none() {
                     return Err(Violation::new("customer_id", "not_found").into());
@@ -247,8 +298,20 @@ pub async fn change_owner(app: &App, actor: &Actor, id: &str, customer_id: &str,
                 }
                 row.version += 1;
                 let (before, after) = (VehicleView::from(before), VehicleView::from(row));
-                audit::record(tx, &actor, now.as_millisecond(), Some(&after.store_id), "vehicle", &after.id, "change_owner", Some(&before), Some(&after))
-                    .await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now.as_millisecond(),
+                    audit::Entry {
+                        store_id: Some(&after.store_id),
+                        entity: "vehicle",
+                        entity_id: &after.id,
+                        action: "change_owner",
+                        before: Some(&before),
+                        after: Some(&after),
+                    },
+                )
+                .await?;
                 Ok(after)
             })
         }))
@@ -308,7 +371,9 @@ pub async fn list(app: &App, actor: &Actor, query: VehicleListQuery) -> AppResul
         limit: request.per_page,
     };
     let cap = app.settings.count_cap;
-    let (rows, total) =
-        app.db.read(job(move |tx| Box::pin(async move { Ok::<_, AppError>(vehicles::list(tx, &filter, cap).await?) }))).await?;
+    let (rows, total) = app
+        .db
+        .read(job(move |tx| Box::pin(async move { Ok::<_, AppError>(vehicles::list(tx, &filter, cap).await?) })))
+        .await?;
     Ok(Page::new(rows.into_iter().map(VehicleView::from).collect(), total, request, cap))
 }

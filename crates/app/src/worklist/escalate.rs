@@ -65,7 +65,7 @@ pub async fn escalate_overdue(app: &App) -> AppResult<usize> {
                         .await?;
                     }
                     let note = serde_json::json!({"escalated_to": target.as_ref().map(|u| &u.id), "role": role});
-                    audit::record(tx, &system, now_ms, Some(&item.store_id), "due_item", &item.id, "escalate", None::<&()>, Some(&note)).await?;
+                    audit::record(tx, &system, now_ms, audit::Entry { store_id: Some(&item.store_id), entity: "due_item", entity_id: &item.id, action: "escalate", before: None::<&()>, after: Some(&note) }).await?;
                     count += 1;
                 }
                 Ok::<_, AppError>(count)

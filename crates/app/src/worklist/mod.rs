@@ -5,9 +5,9 @@ mod escalate;
 
 pub use escalate::{EscalationRun, escalate_overdue, send_reminders};
 
+use claimdesk_domain::Violation;
 use claimdesk_domain::access::Permission;
 use claimdesk_domain::calendar::days_between;
-use claimdesk_domain::Violation;
 use claimdesk_store::due_items::{self, DueItemRow};
 use claimdesk_store::{Tx, job, new_id};
 use jiff::ToSpan;
@@ -224,7 +224,20 @@ pub async fn create_manual(app: &App, actor: &Actor, input: ManualDueInput) -> A
                 let id = create_due(tx, spec, now_ms).await?;
                 let row = due_items::get(tx, std::slice::from_ref(&store_id), &id).await?.ok_or(AppError::NotFound)?;
                 let view = DueItemView::new(row, today);
-                audit::record(tx, &actor, now_ms, Some(&store_id), "due_item", &id, "create", None::<&()>, Some(&view)).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now_ms,
+                    audit::Entry {
+                        store_id: Some(&store_id),
+                        entity: "due_item",
+                        entity_id: &id,
+                        action: "create",
+                        before: None::<&()>,
+                        after: Some(&view),
+                    },
+                )
+                .await?;
                 Ok(view)
             })
         }))
@@ -250,9 +263,23 @@ pub async fn close(app: &App, actor: &Actor, id: &str, status: &'static str) -> 
                     return Err(AppError::Conflict("not_open"));
                 }
                 let today = clock::local_date(now, actor.time_zone(&before.store_id));
-                let after = due_items::get(tx, std::slice::from_ref(&before.store_id), &id).await?.ok_or(AppError::NotFound)?;
+                let after =
+                    due_items::get(tx, std::slice::from_ref(&before.store_id), &id).await?.ok_or(AppError::NotFound)?;
                 let (before, after) = (DueItemView::new(before, today), DueItemView::new(after, today));
-                audit::record(tx, &actor, now_ms, Some(&after.store_id), "due_item", &id, status, Some(&before), Some(&after)).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now_ms,
+                    audit::Entry {
+                        store_id: Some(&after.store_id),
+                        entity: "due_item",
+                        entity_id: &id,
+                        action: status,
+                        before: Some(&before),
+                        after: Some(&after),
+                    },
+                )
+                .await?;
                 Ok(after)
             })
         }))

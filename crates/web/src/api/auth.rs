@@ -1,9 +1,9 @@
 //! `POST /api/v1/auth/token` and token management.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::Json;
 use claimdesk_app::{AppError, auth};
 use serde::Deserialize;
 use serde_json::json;
@@ -23,7 +23,11 @@ pub struct TokenRequest {
 /// Exchanges a username and password for an API token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
     responses((status = 200, description = "`{\"token\": \"…\"}`"), (status = 401, description = "wrong login"), (status = 429, description = "too many failures")))]
-pub async fn token(State(state): State<AppState>, headers: HeaderMap, ApiJson(body): ApiJson<TokenRequest>) -> impl IntoResponse {
+pub async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<TokenRequest>,
+) -> impl IntoResponse {
     match auth::token_for_password(&state.app, &body.username, &body.password, &remote_of(&headers)).await {
         Ok(token) => (StatusCode::OK, Json(json!({ "token": token }))).into_response(),
         Err(AppError::Unauthenticated) => edge_error(StatusCode::UNAUTHORIZED, "login_failed", &[]),

@@ -42,7 +42,11 @@ pub async fn create(
 
 /// One customer with vehicles and visits.
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = String, Path)), responses((status = 200), (status = 404)))]
-pub async fn get(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn get(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     Ok(Json(customers::get(&state.app, &actor, &id).await?))
 }
 
@@ -66,7 +70,18 @@ pub async fn patch(
 /// The fields a client cannot set, removed before the merged record is read as input.
 fn strip_readonly(mut value: Value) -> Value {
     if let Value::Object(map) = &mut value {
-        for key in ["id", "store_id", "vehicles", "version", "created_at", "updated_at", "owner_id", "plate_kind", "odometer_on", "odometer_km"] {
+        for key in [
+            "id",
+            "store_id",
+            "vehicles",
+            "version",
+            "created_at",
+            "updated_at",
+            "owner_id",
+            "plate_kind",
+            "odometer_on",
+            "odometer_km",
+        ] {
             map.remove(key);
         }
     }
@@ -113,7 +128,11 @@ pub async fn create_vehicle(
 
 /// One vehicle with its owners, odometer readings and visits.
 #[utoipa::path(get, path = "/api/v1/vehicles/{id}", tag = "vehicles", params(("id" = String, Path)), responses((status = 200), (status = 404)))]
-pub async fn get_vehicle(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn get_vehicle(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     Ok(Json(vehicles::get(&state.app, &actor, &id).await?))
 }
 

@@ -34,7 +34,11 @@ pub async fn create_store(
 }
 
 #[utoipa::path(get, path = "/api/v1/stores/{id}", tag = "admin", params(("id" = String, Path)), responses((status = 200), (status = 404)))]
-pub async fn get_store(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn get_store(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     Ok(Json(stores::get(&state.app, &actor, &id).await?))
 }
 
@@ -78,7 +82,11 @@ pub async fn create_user(
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "admin", params(("id" = String, Path)), responses((status = 200), (status = 404)))]
-pub async fn get_user(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn get_user(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     Ok(Json(users::get(&state.app, &actor, &id).await?))
 }
 

@@ -34,7 +34,11 @@ pub async fn create(
 
 /// One repair order with its items.
 #[utoipa::path(get, path = "/api/v1/repair-orders/{id}", tag = "repair-orders", params(("id" = String, Path)), responses((status = 200), (status = 404)))]
-pub async fn get(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn get(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     Ok(Json(repair_orders::get(&state.app, &actor, &id).await?))
 }
 

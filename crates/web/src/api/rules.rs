@@ -21,7 +21,8 @@ pub async fn eval(Path(rule): Path<String>, ApiJson(input): ApiJson<Value>) -> R
     match crate::rules::eval(&rule, input) {
         Ok(output) => Json(output).into_response(),
         Err(error) => {
-            let status = if error["code"] == "unknown_rule" { StatusCode::NOT_FOUND } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status =
+                if error["code"] == "unknown_rule" { StatusCode::NOT_FOUND } else { StatusCode::UNPROCESSABLE_ENTITY };
             (status, Json(json!({ "error": error }))).into_response()
         }
     }

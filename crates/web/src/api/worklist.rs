@@ -28,12 +28,20 @@ pub async fn create(
 
 /// Marks a due item done.
 #[utoipa::path(post, path = "/api/v1/worklist/{id}/done", tag = "worklist", params(("id" = String, Path)), responses((status = 200), (status = 409)))]
-pub async fn done(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn done(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     Ok(Json(worklist::close(&state.app, &actor, &id, "done").await?))
 }
 
 /// Drops a due item.
 #[utoipa::path(post, path = "/api/v1/worklist/{id}/cancel", tag = "worklist", params(("id" = String, Path)), responses((status = 200), (status = 409)))]
-pub async fn cancel(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn cancel(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     Ok(Json(worklist::close(&state.app, &actor, &id, "cancelled").await?))
 }

@@ -19,8 +19,14 @@ fn password_form(locale: Locale) -> FormView {
         groups: vec![FieldGroup {
             title: String::new(),
             fields: vec![
-                Field { autocomplete: Some("current-password".into()), ..Field::text("current_password", t("account.current_password"), "").kind("password").required() },
-                Field { autocomplete: Some("new-password".into()), ..Field::text("password", t("account.new_password"), "").kind("password").required() },
+                Field {
+                    autocomplete: Some("current-password".into()),
+                    ..Field::text("current_password", t("account.current_password"), "").kind("password").required()
+                },
+                Field {
+                    autocomplete: Some("new-password".into()),
+                    ..Field::text("password", t("account.new_password"), "").kind("password").required()
+                },
             ],
         }],
         submit: t("action.save"),
@@ -36,7 +42,12 @@ pub async fn show(who: UiActor, Query(flash): Query<Flash>) -> Response {
         .grants
         .iter()
         .map(|g| {
-            let store = g.store_id.as_deref().and_then(|id| who.actor.store(id)).map(|s| s.name.clone()).unwrap_or_else(|| t("admin.group_wide"));
+            let store = g
+                .store_id
+                .as_deref()
+                .and_then(|id| who.actor.store(id))
+                .map(|s| s.name.clone())
+                .unwrap_or_else(|| t("admin.group_wide"));
             format!("{store} · {}", t(&format!("role.{}", g.role.as_str())))
         })
         .collect::<Vec<_>>()
@@ -84,7 +95,11 @@ async fn tokens_page(state: &AppState, who: &UiActor, created: Option<String>, f
                 cells: vec![
                     Cell::text(token.name.clone()),
                     Cell::mono(clock::display_local(token.created_at, &zone)),
-                    if token.revoked_at.is_some() { Cell::tag(t("admin.token.revoked"), "tag-grey") } else { Cell::link(t("action.revoke"), format!("/account/tokens/{}/revoke", token.id)) },
+                    if token.revoked_at.is_some() {
+                        Cell::tag(t("admin.token.revoked"), "tag-grey")
+                    } else {
+                        Cell::link(t("action.revoke"), format!("/account/tokens/{}/revoke", token.id))
+                    },
                 ],
                 alert: false,
             })
@@ -93,13 +108,20 @@ async fn tokens_page(state: &AppState, who: &UiActor, created: Option<String>, f
     };
     let form = FormView {
         action: "/account/tokens".into(),
-        groups: vec![FieldGroup { title: String::new(), fields: vec![Field::text("name", t("admin.token.name"), "").required()] }],
+        groups: vec![FieldGroup {
+            title: String::new(),
+            fields: vec![Field::text("name", t("admin.token.name"), "").required()],
+        }],
         submit: t("action.new"),
         ..FormView::default()
     };
     let mut sections = Vec::new();
     if let Some(secret) = created {
-        sections.push(Section { title: t("admin.token.created"), pairs: vec![("token".into(), secret)], ..Section::default() });
+        sections.push(Section {
+            title: t("admin.token.created"),
+            pairs: vec![("token".into(), secret)],
+            ..Section::default()
+        });
     }
     sections.push(Section { title: t("admin.tokens"), table: Some(table), form: Some(form), ..Section::default() });
     let ctx = Ctx::new(who, "admin.tokens", "/account/tokens").flash(flash);

@@ -8,12 +8,13 @@ use claimdesk_app::org::{stores, users};
 use claimdesk_domain::access::{Permission, Role, role_allows};
 use claimdesk_domain::org::{GrantInput, LOCALES, StoreInput, UserInput};
 
-use super::view::{Action, Cell, Column, DetailView, Field, FieldGroup, FormView, ListView, Pager, Row, Section, Table};
+use super::view::{
+    Action, Cell, Column, DetailView, Field, FieldGroup, FormView, ListView, Pager, Row, Section, Table,
+};
 use super::{Ctx, Flash, detail_page, error_page, form_page, label, list_page, see_other};
 use crate::AppState;
 use crate::extract::{FormData, Posted, UiActor};
 use crate::messages::Locale;
-
 
 fn role_options(locale: Locale, group: bool) -> Vec<(String, String)> {
     Role::ALL
@@ -32,7 +33,10 @@ pub async fn stores(State(state): State<AppState>, who: UiActor, Query(flash): Q
     let t = |key: &str| label(locale, key);
     let ctx = Ctx::new(&who, "admin.stores", "/admin/stores").flash(flash.flash.as_deref());
     let table = Table {
-        columns: ["code", "name", "brands", "time_zone", "phone"].iter().map(|k| Column::new(t(&format!("admin.store.{k}")))).collect(),
+        columns: ["code", "name", "brands", "time_zone", "phone"]
+            .iter()
+            .map(|k| Column::new(t(&format!("admin.store.{k}"))))
+            .collect(),
         rows: rows
             .iter()
             .map(|s| Row {
@@ -55,7 +59,10 @@ pub async fn stores(State(state): State<AppState>, who: UiActor, Query(flash): Q
         filters: Vec::new(),
         actions: vec![Action::link(t("admin.store_new"), "/admin/stores/new").primary()],
         table,
-        pager: Pager { summary: crate::messages::Catalog::get().format(locale, "list.rows", [("total", count.as_str())]), ..Pager::default() },
+        pager: Pager {
+            summary: crate::messages::Catalog::get().format(locale, "list.rows", [("total", count.as_str())]),
+            ..Pager::default()
+        },
     };
     list_page(&ctx, &list)
 }
@@ -168,14 +175,25 @@ pub async fn users(State(state): State<AppState>, who: UiActor, Query(flash): Qu
     let t = |key: &str| label(locale, key);
     let ctx = Ctx::new(&who, "admin.users", "/admin/users").flash(flash.flash.as_deref());
     let table = Table {
-        columns: vec![Column::new(t("admin.user.username")), Column::new(t("admin.user.display_name")), Column::new(t("admin.user.roles")), Column::new(t("admin.user.active"))],
+        columns: vec![
+            Column::new(t("admin.user.username")),
+            Column::new(t("admin.user.display_name")),
+            Column::new(t("admin.user.roles")),
+            Column::new(t("admin.user.active")),
+        ],
         rows: rows
             .iter()
             .map(|u| Row {
                 cells: vec![
                     Cell { href: Some(format!("/admin/users/{}", u.id)), ..Cell::mono(u.username.clone()) },
                     Cell::text(u.display_name.clone()),
-                    Cell::text(u.grants.iter().map(|g| grant_text(locale, &who, g.store_id.as_deref(), &g.role)).collect::<Vec<_>>().join("，")),
+                    Cell::text(
+                        u.grants
+                            .iter()
+                            .map(|g| grant_text(locale, &who, g.store_id.as_deref(), &g.role))
+                            .collect::<Vec<_>>()
+                            .join("，"),
+                    ),
                     if u.active { Cell::tag("✓", "tag-green") } else { Cell::tag("✗", "tag-grey") },
                 ],
                 alert: false,
@@ -190,7 +208,10 @@ pub async fn users(State(state): State<AppState>, who: UiActor, Query(flash): Qu
         filters: Vec::new(),
         actions: vec![Action::link(t("admin.user_new"), "/admin/users/new").primary()],
         table,
-        pager: Pager { summary: crate::messages::Catalog::get().format(locale, "list.rows", [("total", count.as_str())]), ..Pager::default() },
+        pager: Pager {
+            summary: crate::messages::Catalog::get().format(locale, "list.rows", [("total", count.as_str())]),
+            ..Pager::default()
+        },
     };
     list_page(&ctx, &list)
 }
@@ -201,7 +222,11 @@ fn store_options(locale: Locale, who: &UiActor) -> Vec<(String, String)> {
         options.push((String::new(), label(locale, "admin.group_wide")));
     }
     options.extend(
-        who.actor.stores.iter().filter(|s| who.actor.can(Permission::UsersManage, &s.id)).map(|s| (s.id.clone(), s.name.clone())),
+        who.actor
+            .stores
+            .iter()
+            .filter(|s| who.actor.can(Permission::UsersManage, &s.id))
+            .map(|s| (s.id.clone(), s.name.clone())),
     );
     options
 }
@@ -219,9 +244,18 @@ fn user_form(locale: Locale, who: &UiActor, form: &FormData) -> FormView {
                 Field::text("display_name", t("admin.user.display_name"), value("display_name")).required(),
                 Field::text("password", t("admin.user.password"), "").kind("password").required(),
                 Field::text("phone", t("admin.user.phone"), value("phone")),
-                Field::text("locale", t("admin.user.locale"), value("locale")).options(LOCALES.iter().map(|l| (l.to_string(), l.to_string())).collect()),
-                Field { name: "grants[0].store_id".into(), ..Field::text("", t("admin.user.store"), value("grants[0].store_id")).options(store_options(locale, who)) },
-                Field { name: "grants[0].role".into(), ..Field::text("", t("admin.user.role"), value("grants[0].role")).options(role_options(locale, who.actor.has_group_role())) },
+                Field::text("locale", t("admin.user.locale"), value("locale"))
+                    .options(LOCALES.iter().map(|l| (l.to_string(), l.to_string())).collect()),
+                Field {
+                    name: "grants[0].store_id".into(),
+                    ..Field::text("", t("admin.user.store"), value("grants[0].store_id"))
+                        .options(store_options(locale, who))
+                },
+                Field {
+                    name: "grants[0].role".into(),
+                    ..Field::text("", t("admin.user.role"), value("grants[0].role"))
+                        .options(role_options(locale, who.actor.has_group_role()))
+                },
             ],
         }],
         submit: t("action.save"),
@@ -233,7 +267,11 @@ fn user_form(locale: Locale, who: &UiActor, form: &FormData) -> FormView {
 pub async fn new_user(who: UiActor) -> Response {
     let ctx = Ctx::new(&who, "admin.user_new", "/admin/users");
     let current = who.actor.current_store.clone().unwrap_or_default();
-    let form = FormData(vec![("grants[0].store_id".into(), current), ("grants[0].role".into(), "service_advisor".into()), ("locale".into(), "zh-CN".into())]);
+    let form = FormData(vec![
+        ("grants[0].store_id".into(), current),
+        ("grants[0].role".into(), "service_advisor".into()),
+        ("locale".into(), "zh-CN".into()),
+    ]);
     form_page(&ctx, &user_form(who.locale, &who, &form), StatusCode::OK)
 }
 
@@ -259,7 +297,12 @@ pub async fn create_user(State(state): State<AppState>, posted: Posted) -> Respo
     }
 }
 
-pub async fn show_user(State(state): State<AppState>, who: UiActor, Path(id): Path<String>, Query(flash): Query<Flash>) -> Response {
+pub async fn show_user(
+    State(state): State<AppState>,
+    who: UiActor,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> Response {
     let locale = who.locale;
     let user = match users::get(&state.app, &who.actor, &id).await {
         Ok(user) => user,
@@ -272,7 +315,10 @@ pub async fn show_user(State(state): State<AppState>, who: UiActor, Path(id): Pa
             .grants
             .iter()
             .map(|g| Row {
-                cells: vec![Cell::text(grant_text(locale, &who, g.store_id.as_deref(), &g.role)), Cell::link(t("action.revoke"), format!("/admin/users/{}/revoke/{}", user.id, g.id))],
+                cells: vec![
+                    Cell::text(grant_text(locale, &who, g.store_id.as_deref(), &g.role)),
+                    Cell::link(t("action.revoke"), format!("/admin/users/{}/revoke/{}", user.id, g.id)),
+                ],
                 alert: false,
             })
             .collect(),
@@ -283,21 +329,32 @@ pub async fn show_user(State(state): State<AppState>, who: UiActor, Path(id): Pa
         groups: vec![FieldGroup {
             title: String::new(),
             fields: vec![
-                Field::text("store_id", t("admin.user.store"), who.actor.current_store.clone().unwrap_or_default()).options(store_options(locale, &who)),
-                Field::text("role", t("admin.user.role"), "service_advisor").options(role_options(locale, who.actor.has_group_role())),
+                Field::text("store_id", t("admin.user.store"), who.actor.current_store.clone().unwrap_or_default())
+                    .options(store_options(locale, &who)),
+                Field::text("role", t("admin.user.role"), "service_advisor")
+                    .options(role_options(locale, who.actor.has_group_role())),
             ],
         }],
         submit: t("action.add"),
         ..FormView::default()
     };
-    let ctx = Ctx::new(&who, "admin.users", "/admin/users").titled(user.display_name.clone()).flash(flash.flash.as_deref());
+    let ctx =
+        Ctx::new(&who, "admin.users", "/admin/users").titled(user.display_name.clone()).flash(flash.flash.as_deref());
     let view = DetailView {
         title: user.display_name.clone(),
         subtitle: user.username.clone(),
         state: Some(if user.active { ("✓".into(), "tag-green".into()) } else { ("✗".into(), "tag-grey".into()) }),
         actions: Vec::new(),
         sections: vec![
-            Section { title: t("admin.user.username"), pairs: vec![(t("admin.user.username"), user.username.clone()), (t("admin.user.locale"), user.locale.clone()), (t("admin.user.phone"), user.phone.clone())], ..Section::default() },
+            Section {
+                title: t("admin.user.username"),
+                pairs: vec![
+                    (t("admin.user.username"), user.username.clone()),
+                    (t("admin.user.locale"), user.locale.clone()),
+                    (t("admin.user.phone"), user.phone.clone()),
+                ],
+                ..Section::default()
+            },
             Section { title: t("admin.user.roles"), table: Some(grants), form: Some(grant_form), ..Section::default() },
         ],
         timeline: Vec::new(),
@@ -327,7 +384,11 @@ pub async fn confirm_revoke(who: UiActor, Path((id, grant)): Path<(String, Strin
     detail_page(&ctx, &view)
 }
 
-pub async fn revoke(State(state): State<AppState>, Path((id, grant)): Path<(String, String)>, posted: Posted) -> Response {
+pub async fn revoke(
+    State(state): State<AppState>,
+    Path((id, grant)): Path<(String, String)>,
+    posted: Posted,
+) -> Response {
     match users::revoke(&state.app, &posted.who.actor, &id, &grant).await {
         Ok(_) => see_other(&format!("/admin/users/{id}"), "form.saved"),
         Err(error) => error_page(posted.who.locale, error),
@@ -344,14 +405,22 @@ pub async fn permissions(who: UiActor) -> Response {
         .iter()
         .map(|role| {
             let mut cells = vec![Cell::text(t(&format!("role.{}", role.as_str())))];
-            cells.extend(Permission::ALL.iter().map(|p| if role_allows(*role, *p) { Cell::tag("✓", "tag-green") } else { Cell::text("") }));
+            cells.extend(
+                Permission::ALL
+                    .iter()
+                    .map(|p| if role_allows(*role, *p) { Cell::tag("✓", "tag-green") } else { Cell::text("") }),
+            );
             Row { cells, alert: false }
         })
         .collect();
     let ctx = Ctx::new(&who, "admin.permissions", "/admin/permissions");
     let view = DetailView {
         title: t("admin.permissions"),
-        sections: vec![Section { title: t("admin.permissions"), table: Some(Table { columns, rows, empty: String::new() }), ..Section::default() }],
+        sections: vec![Section {
+            title: t("admin.permissions"),
+            table: Some(Table { columns, rows, empty: String::new() }),
+            ..Section::default()
+        }],
         ..DetailView::default()
     };
     detail_page(&ctx, &view)

@@ -11,7 +11,9 @@ use claimdesk_domain::vehicle::UseNature;
 use serde::Deserialize;
 
 use super::vehicles::{vehicle_fields, vehicle_input, vehicle_table};
-use super::view::{Action, Cell, Column, DetailView, Field, FieldGroup, Filter, FormView, ListView, PrintView, Row, Section, Table};
+use super::view::{
+    Action, Cell, Column, DetailView, Field, FieldGroup, Filter, FormView, ListView, PrintView, Row, Section, Table,
+};
 use super::{Ctx, Flash, detail_page, error_page, form_page, label, list_page, pager, print_page, see_other, timeline};
 use crate::AppState;
 use crate::excel;
@@ -76,7 +78,15 @@ fn customer_table(locale: Locale, who: &UiActor, items: &[CustomerView]) -> Tabl
             let mut cells = vec![
                 Cell::link(customer.name.clone(), format!("/customers/{}", customer.id)),
                 Cell::mono(if customer.mobile.is_empty() { customer.phone.clone() } else { customer.mobile.clone() }),
-                Cell::text(customer.vehicles.iter().map(|v| v.plate.as_str()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")),
+                Cell::text(
+                    customer
+                        .vehicles
+                        .iter()
+                        .map(|v| v.plate.as_str())
+                        .filter(|p| !p.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
                 Cell::mono(first.map(|v| v.vin.clone()).unwrap_or_default()),
                 Cell::text(first.map(|v| format!("{} {}", v.brand, v.model).trim().to_string()).unwrap_or_default()),
                 Cell::mono(customer.last_visit_on.clone().unwrap_or_default()),
@@ -95,7 +105,13 @@ fn store_filter(locale: Locale, who: &UiActor, value: Option<&str>) -> Option<Fi
     (who.actor.stores.len() > 1).then(|| {
         let mut options = vec![(String::new(), label(locale, "nav.all_stores"))];
         options.extend(who.actor.stores.iter().map(|s| (s.id.clone(), s.name.clone())));
-        Filter { name: "store_id".into(), label: label(locale, "customer.store"), value: value.unwrap_or("").into(), options, ..Filter::default() }
+        Filter {
+            name: "store_id".into(),
+            label: label(locale, "customer.store"),
+            value: value.unwrap_or("").into(),
+            options,
+            ..Filter::default()
+        }
     })
 }
 
@@ -118,7 +134,10 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
         name: "sort".into(),
         label: label(locale, "list.sort_newest"),
         value: params.sort.clone().unwrap_or_default(),
-        options: vec![(String::new(), label(locale, "list.sort_newest")), ("name".into(), label(locale, "list.sort_name"))],
+        options: vec![
+            (String::new(), label(locale, "list.sort_newest")),
+            ("name".into(), label(locale, "list.sort_name")),
+        ],
         ..Filter::default()
     });
     let export = params.link("/customers.xlsx", 1);
@@ -168,8 +187,11 @@ fn customer_fields(locale: Locale, value: &dyn Fn(&str) -> String, staff: &[(Str
             title: t("customer.section_contact"),
             fields: vec![
                 Field::text("name", t("customer.name"), value("name")).required(),
-                Field::text("kind", t("customer.kind"), value("kind"))
-                    .options(super::options(locale, "customer.kind", &["person", "company"])),
+                Field::text("kind", t("customer.kind"), value("kind")).options(super::options(
+                    locale,
+                    "customer.kind",
+                    &["person", "company"],
+                )),
                 Field::text("mobile", t("customer.mobile"), value("mobile")).hint("13800138000"),
                 Field::text("phone", t("customer.phone"), value("phone")).hint("010-62345678"),
                 Field::text("resident_id", t("customer.resident_id"), value("resident_id")).upper(),
@@ -181,11 +203,25 @@ fn customer_fields(locale: Locale, value: &dyn Fn(&str) -> String, staff: &[(Str
             title: t("customer.section_service"),
             fields: vec![
                 Field::text("last_visit_on", t("customer.last_visit_on"), value("last_visit_on")).kind("date"),
-                Field::text("maintenance_interval_km", t("customer.maintenance_interval_km"), value("maintenance_interval_km")).kind("number"),
-                Field::text("maintenance_interval_months", t("customer.maintenance_interval_months"), value("maintenance_interval_months")).kind("number"),
-                Field::text("next_maintenance_on", t("customer.next_maintenance_on"), value("next_maintenance_on")).kind("date"),
-                Field::text("follow_up_user_id", t("customer.follow_up_user_id"), value("follow_up_user_id")).options(follow_up),
-                Field::text("wanted_services", t("customer.wanted_services"), value("wanted_services")).kind("textarea").wide(),
+                Field::text(
+                    "maintenance_interval_km",
+                    t("customer.maintenance_interval_km"),
+                    value("maintenance_interval_km"),
+                )
+                .kind("number"),
+                Field::text(
+                    "maintenance_interval_months",
+                    t("customer.maintenance_interval_months"),
+                    value("maintenance_interval_months"),
+                )
+                .kind("number"),
+                Field::text("next_maintenance_on", t("customer.next_maintenance_on"), value("next_maintenance_on"))
+                    .kind("date"),
+                Field::text("follow_up_user_id", t("customer.follow_up_user_id"), value("follow_up_user_id"))
+                    .options(follow_up),
+                Field::text("wanted_services", t("customer.wanted_services"), value("wanted_services"))
+                    .kind("textarea")
+                    .wide(),
                 Field::text("notes", t("customer.notes"), value("notes")).kind("textarea").wide(),
             ],
         },
@@ -223,7 +259,8 @@ fn new_form(locale: Locale, form: &FormData, staff: &[(String, String)]) -> Form
     let value = |name: &str| form.get(name).to_string();
     let mut groups = customer_fields(locale, &value, staff);
     let vehicle_value = |name: &str| form.get(&format!("vehicle.{name}")).to_string();
-    let mut vehicle = FieldGroup { title: label(locale, "customer.with_vehicle"), fields: vehicle_fields(locale, &vehicle_value) };
+    let mut vehicle =
+        FieldGroup { title: label(locale, "customer.with_vehicle"), fields: vehicle_fields(locale, &vehicle_value) };
     for field in &mut vehicle.fields {
         field.name = format!("vehicle.{}", field.name);
         field.required = false;
@@ -241,7 +278,11 @@ fn new_form(locale: Locale, form: &FormData, staff: &[(String, String)]) -> Form
 
 pub async fn new(State(state): State<AppState>, who: UiActor) -> Response {
     let ctx = Ctx::new(&who, "customer.new", "/customers");
-    let mut defaults = FormData(vec![("kind".into(), "person".into()), ("vehicle.powertrain".into(), "ice".into()), ("vehicle.use_nature".into(), UseNature::Private.as_str().into())]);
+    let mut defaults = FormData(vec![
+        ("kind".into(), "person".into()),
+        ("vehicle.powertrain".into(), "ice".into()),
+        ("vehicle.use_nature".into(), UseNature::Private.as_str().into()),
+    ]);
     defaults.0.push(("follow_up_user_id".into(), String::new()));
     let staff = staff(&state, &who).await;
     form_page(&ctx, &new_form(who.locale, &defaults, &staff), StatusCode::OK)
@@ -292,7 +333,12 @@ fn pairs(locale: Locale, customer: &CustomerView, keys: &[&str]) -> Vec<(String,
         .collect()
 }
 
-pub async fn show(State(state): State<AppState>, who: UiActor, Path(id): Path<String>, Query(flash): Query<Flash>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    who: UiActor,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> Response {
     let locale = who.locale;
     let detail = match customers::get(&state.app, &who.actor, &id).await {
         Ok(detail) => detail,
@@ -301,12 +347,16 @@ pub async fn show(State(state): State<AppState>, who: UiActor, Path(id): Path<St
     let history = audit::history(&state.app, "customer", id.clone()).await.map(audit::summarize).unwrap_or_default();
     let CustomerDetail { customer, repair_orders } = detail;
     let zone = who.actor.time_zone(&customer.store_id).to_string();
-    let ctx = Ctx::new(&who, "customer.title", "/customers").titled(customer.name.clone()).flash(flash.flash.as_deref());
+    let ctx =
+        Ctx::new(&who, "customer.title", "/customers").titled(customer.name.clone()).flash(flash.flash.as_deref());
     let store = who.actor.store(&customer.store_id).map(|s| s.name.clone()).unwrap_or_default();
     let mut vehicles_section = Section {
         title: label(locale, "customer.vehicles"),
         table: Some(vehicle_table(locale, &customer.vehicles)),
-        actions: vec![Action::link(label(locale, "action.add_vehicle"), format!("/vehicles/new?owner_id={}", customer.id))],
+        actions: vec![Action::link(
+            label(locale, "action.add_vehicle"),
+            format!("/vehicles/new?owner_id={}", customer.id),
+        )],
         ..Section::default()
     };
     if customer.vehicles.is_empty() {
@@ -331,7 +381,15 @@ pub async fn show(State(state): State<AppState>, who: UiActor, Path(id): Path<St
                 pairs: pairs(
                     locale,
                     &customer,
-                    &["first_visit_on", "last_visit_on", "maintenance_interval_km", "maintenance_interval_months", "next_maintenance_on", "wanted_services", "notes"],
+                    &[
+                        "first_visit_on",
+                        "last_visit_on",
+                        "maintenance_interval_km",
+                        "maintenance_interval_months",
+                        "next_maintenance_on",
+                        "wanted_services",
+                        "notes",
+                    ],
                 ),
                 ..Section::default()
             },
@@ -348,7 +406,13 @@ pub async fn show(State(state): State<AppState>, who: UiActor, Path(id): Path<St
     detail_page(&ctx, &view)
 }
 
-fn edit_form(locale: Locale, id: &str, version: &str, value: &dyn Fn(&str) -> String, staff: &[(String, String)]) -> FormView {
+fn edit_form(
+    locale: Locale,
+    id: &str,
+    version: &str,
+    value: &dyn Fn(&str) -> String,
+    staff: &[(String, String)],
+) -> FormView {
     let mut groups = customer_fields(locale, value, staff);
     groups[0].fields.push(Field::text("version", "", version).kind("hidden"));
     FormView {
@@ -409,10 +473,23 @@ pub async fn print(State(state): State<AppState>, who: UiActor, Path(id): Path<S
                 pairs: pairs(locale, &customer, &["name", "kind", "mobile", "phone", "address", "last_visit_on"]),
                 ..Section::default()
             },
-            Section { title: label(locale, "customer.vehicles"), table: Some(vehicle_table(locale, &customer.vehicles)), ..Section::default() },
+            Section {
+                title: label(locale, "customer.vehicles"),
+                table: Some(vehicle_table(locale, &customer.vehicles)),
+                ..Section::default()
+            },
             Section {
                 title: label(locale, "customer.section_service"),
-                pairs: pairs(locale, &customer, &["maintenance_interval_km", "maintenance_interval_months", "next_maintenance_on", "wanted_services"]),
+                pairs: pairs(
+                    locale,
+                    &customer,
+                    &[
+                        "maintenance_interval_km",
+                        "maintenance_interval_months",
+                        "next_maintenance_on",
+                        "wanted_services",
+                    ],
+                ),
                 ..Section::default()
             },
             Section {
@@ -425,4 +502,3 @@ pub async fn print(State(state): State<AppState>, who: UiActor, Path(id): Path<S
     };
     print_page(locale, &view)
 }
-

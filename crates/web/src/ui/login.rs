@@ -63,7 +63,9 @@ fn login_page(locale: Locale, username: &str, next: &str, error: Option<String>,
 /// Only local paths are followed after login, so the form cannot bounce anyone to another site.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/login") => path.to_string(),
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/login") => {
+            path.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -91,10 +93,7 @@ pub async fn show(
         None => (jar, locale),
     };
     // Double-submit token: the form carries the value of a cookie a foreign site cannot read.
-    let csrf = jar
-        .get(LOGIN_CSRF_COOKIE)
-        .map(|c| c.value().to_string())
-        .unwrap_or_else(|| hex_token());
+    let csrf = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_else(hex_token);
     let jar = jar.add(cookie(LOGIN_CSRF_COOKIE, csrf.clone(), state.secure_cookies));
     (jar, login_page(locale, "", &safe_next(query.next.as_deref()), None, &csrf)).into_response()
 }

@@ -304,7 +304,11 @@ pub fn timeline(
                 catalog.text(locale, &key).to_string()
             } else {
                 let action_key = format!("ro.action.{}", row.action);
-                if catalog.contains(&action_key) { catalog.text(locale, &action_key).to_string() } else { row.action.clone() }
+                if catalog.contains(&action_key) {
+                    catalog.text(locale, &action_key).to_string()
+                } else {
+                    row.action.clone()
+                }
             };
             view::TimelineEntry {
                 at: claimdesk_app::clock::display_local(row.at, time_zone),

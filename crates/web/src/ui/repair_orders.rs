@@ -8,8 +8,13 @@ use claimdesk_app::{AppError, audit, clock, vehicles};
 use claimdesk_domain::repair_order::{ITEM_KINDS, ItemInput, KINDS, PAYERS, STATUSES};
 use serde::Deserialize;
 
-use super::view::{Action, Cell, Column, DetailView, Field, FieldGroup, Filter, FormView, LineTable, ListView, PrintView, Row, Section, Table};
-use super::{Ctx, Flash, detail_page, error_page, form_page, label, list_page, options, pager, print_page, see_other, timeline};
+use super::view::{
+    Action, Cell, Column, DetailView, Field, FieldGroup, Filter, FormView, LineTable, ListView, PrintView, Row,
+    Section, Table,
+};
+use super::{
+    Ctx, Flash, detail_page, error_page, form_page, label, list_page, options, pager, print_page, see_other, timeline,
+};
 use crate::AppState;
 use crate::extract::{FormData, Posted, UiActor, urlencode};
 use crate::messages::Locale;
@@ -100,9 +105,27 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
         title: label(locale, "nav.repair_orders"),
         action_path: "/repair-orders".into(),
         filters: vec![
-            Filter { name: "q".into(), label: label(locale, "ro.number"), value: params.q.clone().unwrap_or_default(), placeholder: label(locale, "list.search_orders"), ..Filter::default() },
-            Filter { name: "status".into(), label: label(locale, "ro.status"), value: params.status.clone().unwrap_or_default(), options: any("ro.status", &STATUSES), ..Filter::default() },
-            Filter { name: "kind".into(), label: label(locale, "ro.kind"), value: params.kind.clone().unwrap_or_default(), options: any("ro.kind", &KINDS), ..Filter::default() },
+            Filter {
+                name: "q".into(),
+                label: label(locale, "ro.number"),
+                value: params.q.clone().unwrap_or_default(),
+                placeholder: label(locale, "list.search_orders"),
+                ..Filter::default()
+            },
+            Filter {
+                name: "status".into(),
+                label: label(locale, "ro.status"),
+                value: params.status.clone().unwrap_or_default(),
+                options: any("ro.status", &STATUSES),
+                ..Filter::default()
+            },
+            Filter {
+                name: "kind".into(),
+                label: label(locale, "ro.kind"),
+                value: params.kind.clone().unwrap_or_default(),
+                options: any("ro.kind", &KINDS),
+                ..Filter::default()
+            },
         ],
         actions: vec![Action::link(label(locale, "ro.new"), "/vehicles").primary()],
         table: order_table(locale, &page.items, &zone),
@@ -127,7 +150,10 @@ fn line_fields(locale: Locale, index: usize, form: &FormData) -> Vec<Field> {
         Field { name: name("part_no"), ..Field::text("", t("ro.item.part_no"), get("part_no")).upper() },
         Field { name: name("quantity"), ..Field::text("", t("ro.item.quantity"), get("quantity")) },
         Field { name: name("unit_price"), ..Field::text("", t("ro.item.unit_price"), get("unit_price")) },
-        Field { name: name("payer"), ..Field::text("", t("ro.item.payer"), get("payer")).options(options(locale, "ro.payer", &PAYERS)) },
+        Field {
+            name: name("payer"),
+            ..Field::text("", t("ro.item.payer"), get("payer")).options(options(locale, "ro.payer", &PAYERS))
+        },
     ]
 }
 
@@ -146,7 +172,10 @@ fn new_form(locale: Locale, form: &FormData, vehicle_label: &str) -> FormView {
         Field::text("odometer_note", t("ro.odometer_note"), value("odometer_note")),
     ];
     let rows = (0..LINES.max(count_lines(form))).map(|i| line_fields(locale, i, form)).collect();
-    let columns = ["kind", "code", "description", "hours", "part_no", "quantity", "unit_price", "payer"].iter().map(|c| t(&format!("ro.item.{c}"))).collect();
+    let columns = ["kind", "code", "description", "hours", "part_no", "quantity", "unit_price", "payer"]
+        .iter()
+        .map(|c| t(&format!("ro.item.{c}")))
+        .collect();
     FormView {
         title: t("ro.new"),
         action: "/repair-orders".into(),
@@ -201,9 +230,16 @@ pub async fn new(State(state): State<AppState>, who: UiActor, Query(params): Que
         Ok(label) => label,
         Err(error) => return error_page(who.locale, error),
     };
-    let now = clock::from_ms(state.app.now_ms()).to_zoned(clock::zone(who.actor.home_time_zone())).strftime("%Y-%m-%dT%H:%M").to_string();
+    let now = clock::from_ms(state.app.now_ms())
+        .to_zoned(clock::zone(who.actor.home_time_zone()))
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
     let ctx = Ctx::new(&who, "ro.new", "/repair-orders");
-    let form = FormData(vec![("vehicle_id".into(), params.vehicle_id), ("kind".into(), "repair".into()), ("checked_in_at".into(), now)]);
+    let form = FormData(vec![
+        ("vehicle_id".into(), params.vehicle_id),
+        ("kind".into(), "repair".into()),
+        ("checked_in_at".into(), now),
+    ]);
     form_page(&ctx, &new_form(who.locale, &form, &vehicle), StatusCode::OK)
 }
 
@@ -223,7 +259,10 @@ pub async fn create(State(state): State<AppState>, posted: Posted) -> Response {
     };
     // Errors on lines name the line among the filled ones; map them back to the rows on screen.
     let filled: Vec<usize> = (0..count_lines(&form))
-        .filter(|i| !(form.get(&format!("items[{i}].kind")).trim().is_empty() && form.get(&format!("items[{i}].description")).trim().is_empty()))
+        .filter(|i| {
+            !(form.get(&format!("items[{i}].kind")).trim().is_empty()
+                && form.get(&format!("items[{i}].description")).trim().is_empty())
+        })
         .collect();
     match repair_orders::create(&state.app, &who.actor, input).await {
         Ok(order) => see_other(&format!("/repair-orders/{}", order.id), "form.saved"),
@@ -258,7 +297,10 @@ fn item_table(locale: Locale, order: &RepairOrderView) -> Table {
                 Cell::text(t(&format!("ro.item_kind.{}", item.kind))),
                 Cell::mono(if item.part_no.is_empty() { item.code.clone() } else { item.part_no.clone() }),
                 Cell::text(item.description.clone()),
-                Cell { right: true, ..Cell::text(if item.kind == "labor" { item.hours.clone() } else { item.quantity.clone() }) },
+                Cell {
+                    right: true,
+                    ..Cell::text(if item.kind == "labor" { item.hours.clone() } else { item.quantity.clone() })
+                },
                 Cell::money(item.unit_price.display_cny()),
                 Cell::money(item.amount.display_cny()),
                 Cell::text(t(&format!("ro.payer.{}", item.payer))),
@@ -267,7 +309,16 @@ fn item_table(locale: Locale, order: &RepairOrderView) -> Table {
         })
         .collect();
     rows.push(Row {
-        cells: vec![Cell::text(""), Cell::text(t("ro.total")), Cell::text(""), Cell::text(""), Cell::text(""), Cell::text(""), Cell::money(order.total.display_cny()), Cell::text("")],
+        cells: vec![
+            Cell::text(""),
+            Cell::text(t("ro.total")),
+            Cell::text(""),
+            Cell::text(""),
+            Cell::text(""),
+            Cell::text(""),
+            Cell::money(order.total.display_cny()),
+            Cell::text(""),
+        ],
         alert: false,
     });
     Table {
@@ -293,28 +344,42 @@ fn order_pairs(locale: Locale, order: &RepairOrderView, zone: &str, vehicle: &st
         (t("ro.vehicle"), vehicle.to_string()),
         (t("ro.kind"), t(&format!("ro.kind.{}", order.kind))),
         (t("ro.checked_in_at"), clock::display_local(order.checked_in_ms, zone)),
-        (t("ro.handed_over_at"), order.handed_over_at.clone().map(|s| s.replace('T', " ").chars().take(16).collect()).unwrap_or_else(|| "—".into())),
+        (
+            t("ro.handed_over_at"),
+            order
+                .handed_over_at
+                .clone()
+                .map(|s| s.replace('T', " ").chars().take(16).collect())
+                .unwrap_or_else(|| "—".into()),
+        ),
         (t("ro.mileage_in"), order.mileage_in.to_string()),
         (t("ro.complaint"), order.complaint.clone()),
         (t("ro.findings"), order.findings.clone()),
     ]
 }
 
-pub async fn show(State(state): State<AppState>, who: UiActor, Path(id): Path<String>, Query(flash): Query<Flash>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    who: UiActor,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> Response {
     let locale = who.locale;
     let order = match repair_orders::get(&state.app, &who.actor, &id).await {
         Ok(order) => order,
         Err(error) => return error_page(locale, error),
     };
     let vehicle = vehicle_label(&state, &who, &order.vehicle_id).await.unwrap_or_default();
-    let history = audit::history(&state.app, "repair_order", id.clone()).await.map(audit::summarize).unwrap_or_default();
+    let history =
+        audit::history(&state.app, "repair_order", id.clone()).await.map(audit::summarize).unwrap_or_default();
     let zone = who.actor.time_zone(&order.store_id).to_string();
     let t = |key: &str| label(locale, key);
     let mut actions: Vec<Action> = order
         .actions
         .iter()
         .map(|action| {
-            let button = Action::post(t(&format!("ro.action.{action}")), format!("/repair-orders/{}/{action}", order.id));
+            let button =
+                Action::post(t(&format!("ro.action.{action}")), format!("/repair-orders/{}/{action}", order.id));
             match *action {
                 "cancel" => button.confirm(t("ro.action.cancel")),
                 "hand_over" | "complete" | "start" => button.primary(),
@@ -344,7 +409,11 @@ pub async fn show(State(state): State<AppState>, who: UiActor, Path(id): Path<St
     detail_page(&ctx, &view)
 }
 
-pub async fn action(State(state): State<AppState>, Path((id, action)): Path<(String, String)>, posted: Posted) -> Response {
+pub async fn action(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+    posted: Posted,
+) -> Response {
     match repair_orders::transition(&state.app, &posted.who.actor, &id, &action).await {
         Ok(_) => see_other(&format!("/repair-orders/{id}"), "form.saved"),
         Err(error) => error_page(posted.who.locale, error),
@@ -366,7 +435,11 @@ pub async fn print(State(state): State<AppState>, who: UiActor, Path(id): Path<S
         form_no: order.number.clone(),
         printed_at: clock::display_local(state.app.now_ms(), &zone),
         sections: vec![
-            Section { title: label(locale, "ro.title"), pairs: order_pairs(locale, &order, &zone, &vehicle), ..Section::default() },
+            Section {
+                title: label(locale, "ro.title"),
+                pairs: order_pairs(locale, &order, &zone, &vehicle),
+                ..Section::default()
+            },
             Section { title: label(locale, "ro.items"), table: Some(item_table(locale, &order)), ..Section::default() },
         ],
         signatures: vec![label(locale, "print.signature_customer"), label(locale, "ro.advisor")],

@@ -28,7 +28,11 @@ pub async fn index(who: UiActor) -> Response {
         subtitle: "claimdesk rules eval · POST /api/v1/rules/{rule}".into(),
         sections: vec![Section {
             title: label(locale, "nav.rules"),
-            table: Some(Table { columns: vec![Column::new("rule"), Column::new(""), Column::new("")], rows, empty: String::new() }),
+            table: Some(Table {
+                columns: vec![Column::new("rule"), Column::new(""), Column::new("")],
+                rows,
+                empty: String::new(),
+            }),
             ..Section::default()
         }],
         ..DetailView::default()
@@ -41,7 +45,10 @@ fn rule_view(who: &UiActor, name: &str, input: &str, output: Option<String>) -> 
     let zh = who.locale == crate::messages::Locale::Zh;
     let form = FormView {
         action: format!("/rules/{name}"),
-        groups: vec![FieldGroup { title: String::new(), fields: vec![Field::text("input", "input (JSON)", input).kind("textarea").wide()] }],
+        groups: vec![FieldGroup {
+            title: String::new(),
+            fields: vec![Field::text("input", "input (JSON)", input).kind("textarea").wide()],
+        }],
         submit: label(who.locale, "action.search"),
         ..FormView::default()
     };

@@ -8,7 +8,9 @@ use claimdesk_app::{AppError, audit, customers};
 use claimdesk_domain::vehicle::{POWERTRAINS, UseNature, VehicleInput};
 use serde::Deserialize;
 
-use super::view::{Action, Cell, Column, DetailView, Field, FieldGroup, Filter, FormView, ListView, Row, Section, Table};
+use super::view::{
+    Action, Cell, Column, DetailView, Field, FieldGroup, Filter, FormView, ListView, Row, Section, Table,
+};
 use super::{Ctx, Flash, detail_page, error_page, form_page, label, list_page, options, pager, see_other, timeline};
 use crate::AppState;
 use crate::extract::{FormData, Posted, UiActor, urlencode};
@@ -26,8 +28,16 @@ pub fn vehicle_fields(locale: Locale, value: &dyn Fn(&str) -> String) -> Vec<Fie
         Field::text("vehicle_type", t("vehicle.vehicle_type"), value("vehicle_type")),
         Field::text("color", t("vehicle.color"), value("color")),
         Field::text("engine_no", t("vehicle.engine_no"), value("engine_no")).upper(),
-        Field::text("powertrain", t("vehicle.powertrain"), value("powertrain")).options(options(locale, "vehicle.powertrain", &powertrains)),
-        Field::text("use_nature", t("vehicle.use_nature"), value("use_nature")).options(options(locale, "vehicle.use_nature", &natures)),
+        Field::text("powertrain", t("vehicle.powertrain"), value("powertrain")).options(options(
+            locale,
+            "vehicle.powertrain",
+            &powertrains,
+        )),
+        Field::text("use_nature", t("vehicle.use_nature"), value("use_nature")).options(options(
+            locale,
+            "vehicle.use_nature",
+            &natures,
+        )),
         Field::text("invoice_on", t("vehicle.invoice_on"), value("invoice_on")).kind("date"),
         Field::text("delivered_on", t("vehicle.delivered_on"), value("delivered_on")).kind("date"),
         Field::text("sale_price", t("vehicle.sale_price"), value("sale_price")).hint("200000.00"),
@@ -71,7 +81,11 @@ pub fn vehicle_table(locale: Locale, items: &[VehicleView]) -> Table {
             .iter()
             .map(|v| Row {
                 cells: vec![
-                    if v.plate_kind == "new_energy" { Cell::tag(v.plate.clone(), "tag-green") } else { Cell::text(v.plate.clone()) },
+                    if v.plate_kind == "new_energy" {
+                        Cell::tag(v.plate.clone(), "tag-green")
+                    } else {
+                        Cell::text(v.plate.clone())
+                    },
                     Cell { href: Some(format!("/vehicles/{}", v.id)), ..Cell::mono(v.vin.clone()) },
                     Cell::text(format!("{} {}", v.brand, v.model).trim().to_string()),
                     Cell::text(t(&format!("vehicle.powertrain.{}", v.powertrain))),
@@ -107,7 +121,13 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
     let list = ListView {
         title: label(locale, "nav.vehicle_list"),
         action_path: "/vehicles".into(),
-        filters: vec![Filter { name: "q".into(), label: label(locale, "action.search"), value: q.clone(), placeholder: label(locale, "list.search_vehicles"), ..Filter::default() }],
+        filters: vec![Filter {
+            name: "q".into(),
+            label: label(locale, "action.search"),
+            value: q.clone(),
+            placeholder: label(locale, "list.search_vehicles"),
+            ..Filter::default()
+        }],
         actions: vec![Action::link(label(locale, "vehicle.new"), "/vehicles/new").primary()],
         table: vehicle_table(locale, &page.items),
         pager: pager(locale, &page, |n| format!("/vehicles?q={}&page={n}", urlencode(&q))),
@@ -168,12 +188,18 @@ fn value_of(vehicle: &VehicleView) -> impl Fn(&str) -> String + '_ {
     }
 }
 
-pub async fn show(State(state): State<AppState>, who: UiActor, Path(id): Path<String>, Query(flash): Query<Flash>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    who: UiActor,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> Response {
     let locale = who.locale;
-    let VehicleDetail { vehicle, owners, readings, repair_orders } = match vehicles::get(&state.app, &who.actor, &id).await {
-        Ok(detail) => detail,
-        Err(error) => return error_page(locale, error),
-    };
+    let VehicleDetail { vehicle, owners, readings, repair_orders } =
+        match vehicles::get(&state.app, &who.actor, &id).await {
+            Ok(detail) => detail,
+            Err(error) => return error_page(locale, error),
+        };
     let history = audit::history(&state.app, "vehicle", id.clone()).await.map(audit::summarize).unwrap_or_default();
     let zone = who.actor.time_zone(&vehicle.store_id).to_string();
     let t = |key: &str| label(locale, key);
@@ -186,17 +212,36 @@ pub async fn show(State(state): State<AppState>, who: UiActor, Path(id): Path<St
         let text = value(key);
         if text.is_empty() { "—".to_string() } else { text }
     };
-    let mut pairs: Vec<(String, String)> = ["vin", "plate", "brand", "model", "vehicle_type", "color", "engine_no", "invoice_on", "delivered_on", "sale_price", "odometer_km"]
-        .iter()
-        .map(|key| (t(&format!("vehicle.{key}")), shown(key)))
-        .collect();
+    let mut pairs: Vec<(String, String)> = [
+        "vin",
+        "plate",
+        "brand",
+        "model",
+        "vehicle_type",
+        "color",
+        "engine_no",
+        "invoice_on",
+        "delivered_on",
+        "sale_price",
+        "odometer_km",
+    ]
+    .iter()
+    .map(|key| (t(&format!("vehicle.{key}")), shown(key)))
+    .collect();
     pairs.insert(7, (t("vehicle.powertrain"), t(&format!("vehicle.powertrain.{}", vehicle.powertrain))));
     pairs.insert(8, (t("vehicle.use_nature"), t(&format!("vehicle.use_nature.{}", vehicle.use_nature))));
     let owner_rows = owners
         .iter()
         .map(|o| Row {
             cells: vec![
-                Cell::link(if o.customer_id == vehicle.owner_id.clone().unwrap_or_default() { owner_name.clone() } else { o.customer_id[..8].to_string() }, format!("/customers/{}", o.customer_id)),
+                Cell::link(
+                    if o.customer_id == vehicle.owner_id.clone().unwrap_or_default() {
+                        owner_name.clone()
+                    } else {
+                        o.customer_id[..8].to_string()
+                    },
+                    format!("/customers/{}", o.customer_id),
+                ),
                 Cell::mono(o.from_on.clone()),
                 Cell::mono(o.to_on.clone().unwrap_or_default()),
             ],
@@ -230,26 +275,48 @@ pub async fn show(State(state): State<AppState>, who: UiActor, Path(id): Path<St
     };
     let ctx = Ctx::new(&who, "vehicle.title", "/vehicles").titled(vehicle.vin.clone()).flash(flash.flash.as_deref());
     let view = DetailView {
-        title: if vehicle.plate.is_empty() { vehicle.vin.clone() } else { format!("{} · {}", vehicle.plate, vehicle.vin) },
+        title: if vehicle.plate.is_empty() {
+            vehicle.vin.clone()
+        } else {
+            format!("{} · {}", vehicle.plate, vehicle.vin)
+        },
         subtitle: format!("{} {}", t("vehicle.owner"), if owner_name.is_empty() { "—" } else { &owner_name }),
         state: None,
         actions: vec![
-            Action::link(t("action.new_repair_order"), format!("/repair-orders/new?vehicle_id={}", vehicle.id)).primary(),
+            Action::link(t("action.new_repair_order"), format!("/repair-orders/new?vehicle_id={}", vehicle.id))
+                .primary(),
             Action::link(t("action.edit"), format!("/vehicles/{}/edit", vehicle.id)),
         ],
         sections: vec![
             Section { title: t("vehicle.title"), pairs, ..Section::default() },
-            Section { title: t("customer.history"), table: Some(super::repair_orders::order_table(locale, &repair_orders, &zone)), ..Section::default() },
+            Section {
+                title: t("customer.history"),
+                table: Some(super::repair_orders::order_table(locale, &repair_orders, &zone)),
+                ..Section::default()
+            },
             Section {
                 title: t("vehicle.owners"),
-                table: Some(Table { columns: vec![Column::new(t("vehicle.owner")), Column::new(t("vehicle.from_on")), Column::new(t("vehicle.to_on"))], rows: owner_rows, empty: t("list.empty") }),
+                table: Some(Table {
+                    columns: vec![
+                        Column::new(t("vehicle.owner")),
+                        Column::new(t("vehicle.from_on")),
+                        Column::new(t("vehicle.to_on")),
+                    ],
+                    rows: owner_rows,
+                    empty: t("list.empty"),
+                }),
                 form: Some(change_owner),
                 ..Section::default()
             },
             Section {
                 title: t("vehicle.readings"),
                 table: Some(Table {
-                    columns: vec![Column::new(t("print.date")), Column::right(t("vehicle.odometer_km")), Column::new(""), Column::new(t("customer.notes"))],
+                    columns: vec![
+                        Column::new(t("print.date")),
+                        Column::right(t("vehicle.odometer_km")),
+                        Column::new(""),
+                        Column::new(t("customer.notes")),
+                    ],
                     rows: reading_rows,
                     empty: t("list.empty"),
                 }),
@@ -263,7 +330,8 @@ pub async fn show(State(state): State<AppState>, who: UiActor, Path(id): Path<St
 }
 
 fn edit_form(locale: Locale, id: &str, value: &dyn Fn(&str) -> String) -> FormView {
-    let mut fields: Vec<Field> = vehicle_fields(locale, value).into_iter().filter(|f| f.name != "odometer_km").collect();
+    let mut fields: Vec<Field> =
+        vehicle_fields(locale, value).into_iter().filter(|f| f.name != "odometer_km").collect();
     fields.push(Field::text("version", "", value("version")).kind("hidden"));
     FormView {
         title: label(locale, "vehicle.edit"),
@@ -301,7 +369,9 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, poste
 
 pub async fn change_owner(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
     let Posted { who, form } = posted;
-    match vehicles::change_owner(&state.app, &who.actor, &id, form.get("customer_id").trim(), form.opt("on").as_deref()).await {
+    match vehicles::change_owner(&state.app, &who.actor, &id, form.get("customer_id").trim(), form.opt("on").as_deref())
+        .await
+    {
         Ok(_) => see_other(&format!("/vehicles/{id}"), "form.saved"),
         Err(error) => error_page(who.locale, error),
     }

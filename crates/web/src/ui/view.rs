@@ -184,7 +184,13 @@ pub struct Field {
 
 impl Field {
     pub fn text(name: &str, label: impl Into<String>, value: impl Into<String>) -> Field {
-        Field { name: name.to_string(), label: label.into(), kind: "text".into(), value: value.into(), ..Field::default() }
+        Field {
+            name: name.to_string(),
+            label: label.into(),
+            kind: "text".into(),
+            value: value.into(),
+            ..Field::default()
+        }
     }
 
     pub fn kind(mut self, kind: &str) -> Field {
