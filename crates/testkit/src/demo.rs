@@ -95,14 +95,20 @@ pub async fn load(app: &App, size: usize, password: &str) -> anyhow::Result<Vec<
     let mut user_rows = Vec::new();
     let mut grant_rows = Vec::new();
     let hash = hash_password(password.to_string()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let admin = user_row("admin", "集团管理员", &hash, now);
-    grant_rows.push(GrantRow {
-        id: new_id(),
-        user_id: admin.id.clone(),
-        store_id: None,
-        role: Role::GroupAdmin.as_str().into(),
-        created_at: now,
-    });
+    // `serve` on an empty database creates an `admin` with a random password; the demo takes it over.
+    let bootstrap_admin = app.db.read(job(|tx| Box::pin(async move { users::by_username(tx, "admin").await }))).await?;
+    let mut admin = user_row("admin", "集团管理员", &hash, now);
+    if let Some(existing) = &bootstrap_admin {
+        admin.id = existing.id.clone();
+    } else {
+        grant_rows.push(GrantRow {
+            id: new_id(),
+            user_id: admin.id.clone(),
+            store_id: None,
+            role: Role::GroupAdmin.as_str().into(),
+            created_at: now,
+        });
+    }
     made.push(DemoUser { username: "admin".into(), role: Role::GroupAdmin.as_str().into(), store: None });
     user_rows.push(admin);
     for spec in STORES {
@@ -139,6 +145,7 @@ pub async fn load(app: &App, size: usize, password: &str) -> anyhow::Result<Vec<
     {
         let (stores_copy, users_copy, grants_copy, system) =
             (store_rows.clone(), user_rows.clone(), grant_rows.clone(), system.clone());
+        let bootstrap_exists = bootstrap_admin.is_some();
         app.db
             .write(job(move |tx| {
                 Box::pin(async move {
@@ -160,6 +167,10 @@ pub async fn load(app: &App, size: usize, password: &str) -> anyhow::Result<Vec<
                         .await?;
                     }
                     for user in &users_copy {
+                        if bootstrap_exists && user.username == "admin" {
+                            users::update(tx, user).await?;
+                            continue;
+                        }
                         users::insert(tx, user).await?;
                         let shown = serde_json::json!({"username": user.username, "display_name": user.display_name});
                         audit::record(

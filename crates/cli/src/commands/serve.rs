@@ -12,6 +12,7 @@ pub struct Args {
 
 pub async fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     let app = super::open(config).await?;
+    bootstrap_admin(&app).await?;
     let listen = args.listen.unwrap_or_else(|| config.listen.clone());
     if config.scheduler {
         tokio::spawn(claimdesk_jobs::run(app.clone(), Box::new(claimdesk_jobs::LogChannel)));
@@ -40,4 +41,32 @@ async fn shutdown() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+/// On a database with no users, creates the group admin `admin` with a random password and prints it once,
+/// so the first person can log in and set up stores and staff (or run `claimdesk demo`).
+async fn bootstrap_admin(app: &claimdesk_app::App) -> anyhow::Result<()> {
+    use claimdesk_app::actor::Actor;
+    use claimdesk_domain::org::{GrantInput, UserInput};
+    let users =
+        app.db.read(claimdesk_store::job(|tx| Box::pin(async move { claimdesk_store::users::list(tx).await }))).await?;
+    if !users.is_empty() {
+        return Ok(());
+    }
+    let password = claimdesk_app::new_id().replace('-', "")[16..].to_string();
+    let input = UserInput {
+        username: "admin".into(),
+        display_name: "集团管理员".into(),
+        password: password.clone(),
+        locale: "zh-CN".into(),
+        phone: String::new(),
+        grants: vec![GrantInput { store_id: None, role: "group_admin".into() }],
+    };
+    claimdesk_app::org::users::create(app, &Actor::system(Vec::new()), input)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!(
+        "\n  First start: created the group admin.\n  username: admin\n  password: {password}\n  Log in and change it under 我的账号, or stop and run `claimdesk demo` for a demo data set.\n"
+    );
+    Ok(())
 }
