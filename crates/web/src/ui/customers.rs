@@ -132,7 +132,7 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
     filters.extend(store_filter(locale, &who, params.store_id.as_deref()));
     filters.push(Filter {
         name: "sort".into(),
-        label: label(locale, "list.sort_newest"),
+        label: label(locale, "list.sort"),
         value: params.sort.clone().unwrap_or_default(),
         options: vec![
             (String::new(), label(locale, "list.sort_newest")),

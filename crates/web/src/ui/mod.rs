@@ -6,6 +6,7 @@ pub mod admin;
 pub mod customers;
 pub mod login;
 pub mod repair_orders;
+pub mod rule_pages;
 pub mod rules;
 pub mod vehicles;
 pub mod view;
@@ -96,13 +97,13 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
     if actor.can_anywhere(Permission::WarrantyRead) {
         groups.push(NavGroup {
             label: catalog.text(locale, "nav.warranty").into(),
-            items: vec![item("nav.eligibility", "/rules/sanbao")],
+            items: vec![item("nav.eligibility", "/sanbao")],
         });
     }
     if actor.can_anywhere(Permission::InsuranceRead) {
         groups.push(NavGroup {
             label: catalog.text(locale, "nav.insurance").into(),
-            items: vec![item("nav.adjustment", "/rules/adjustment")],
+            items: vec![item("nav.adjustment", "/adjustment")],
         });
     }
     if actor.can_anywhere(Permission::CustomersRead) {

@@ -180,7 +180,7 @@ fn new_form(locale: Locale, form: &FormData, vehicle_label: &str) -> FormView {
         title: t("ro.new"),
         action: "/repair-orders".into(),
         groups: vec![FieldGroup { title: String::new(), fields }],
-        lines: Some(LineTable { title: t("ro.items"), columns, rows }),
+        lines: vec![LineTable { title: t("ro.items"), columns, rows }],
         submit: t("action.save"),
         cancel_href: Some(format!("/vehicles/{}", form.get("vehicle_id"))),
         ..FormView::default()

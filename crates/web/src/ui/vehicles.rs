@@ -285,6 +285,7 @@ pub async fn show(
         actions: vec![
             Action::link(t("action.new_repair_order"), format!("/repair-orders/new?vehicle_id={}", vehicle.id))
                 .primary(),
+            Action::link(t("nav.eligibility"), format!("/sanbao?vehicle_id={}", vehicle.id)),
             Action::link(t("action.edit"), format!("/vehicles/{}/edit", vehicle.id)),
         ],
         sections: vec![

@@ -252,8 +252,10 @@ pub struct FormView {
     pub title: String,
     pub action: String,
     pub groups: Vec<FieldGroup>,
-    pub lines: Option<LineTable>,
+    pub lines: Vec<LineTable>,
     pub submit: String,
+    /// A second submit button posting the same fields elsewhere (label, URL), e.g. 打印.
+    pub secondary_submit: Option<(String, String)>,
     pub cancel_href: Option<String>,
     /// Shown above the form when the input came back with errors.
     pub error_summary: Option<String>,
@@ -265,15 +267,20 @@ impl FormView {
     /// Puts each violation's message under its field; the rest are listed on top.
     pub fn apply_errors(&mut self, violations: &Violations, locale: Locale) {
         let catalog = Catalog::get();
-        self.error_summary = Some(catalog.text(locale, "form.errors").to_string());
-        for violation in violations.iter() {
-            let message = catalog.violation(locale, violation);
+        let messages = violations.iter().map(|v| (v.field.clone(), catalog.violation(locale, v))).collect();
+        self.apply_messages(messages, locale);
+    }
+
+    /// Puts each (field, message) under its field; the rest are listed on top.
+    pub fn apply_messages(&mut self, messages: Vec<(String, String)>, locale: Locale) {
+        self.error_summary = Some(Catalog::get().text(locale, "form.errors").to_string());
+        for (name, message) in messages {
             let field = self
                 .groups
                 .iter_mut()
                 .flat_map(|group| group.fields.iter_mut())
                 .chain(self.lines.iter_mut().flat_map(|lines| lines.rows.iter_mut().flatten()))
-                .find(|field| field.name == violation.field);
+                .find(|field| field.name == name);
             match field {
                 Some(field) => field.error = Some(message),
                 None => self.other_errors.push(message),
