@@ -16,6 +16,8 @@ pub mod org;
 pub mod repair_order;
 pub mod rules;
 pub mod sanbao;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod vehicle;
 pub mod violation;
 

@@ -89,6 +89,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::Strategy;
 
     #[test]
     fn rule_names_are_unique_kebab_case_and_examples_evaluate() {
@@ -103,6 +104,71 @@ mod tests {
             let example: Value = serde_json::from_str(rule.example)
                 .unwrap_or_else(|e| panic!("example of {} is not JSON: {e}", rule.name));
             assert!(eval(rule.name, example).is_ok(), "example of {} does not evaluate", rule.name);
+        }
+    }
+
+    /// The object keys the rule families read, so generated inputs reach past the first field.
+    const KEYS: &[&str] = &[
+        "text",
+        "start",
+        "days",
+        "months",
+        "years",
+        "working_days",
+        "vehicle",
+        "request",
+        "history",
+        "invoice_date",
+        "delivery_date",
+        "date",
+        "odometer_km",
+        "fault",
+        "system",
+        "price",
+        "n",
+        "agreed_at",
+        "completed_at",
+        "id",
+        "responsibility",
+        "ratio_percent",
+        "damage",
+        "vehicles",
+        "victims",
+        "medical",
+        "property",
+        "accident_time",
+        "sum_insured",
+        "limit",
+        "deductibles",
+        "handover",
+        "first_call_done",
+        "settings",
+        "opened",
+        "event_date",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// No JSON makes any rule panic: bad input is answered with violations.
+        #[test]
+        fn arbitrary_json_never_panics(
+            value in crate::testing::arbitrary_json(KEYS),
+            index in 0..all().count(),
+        ) {
+            let rule = all().nth(index).expect("index in range");
+            let _ = eval(rule.name, value);
+        }
+
+        /// Examples with one value replaced by anything never panic either.
+        #[test]
+        fn mutated_examples_never_panic(
+            index in 0..all().count(),
+            path in proptest::collection::vec(proptest::sample::select(KEYS).prop_map(str::to_string), 1..4),
+            replacement in crate::testing::arbitrary_json(KEYS),
+        ) {
+            let rule = all().nth(index).expect("index in range");
+            let _ = eval(rule.name, crate::testing::mutate_example(rule.example, &path, replacement));
         }
     }
 
