@@ -8,7 +8,7 @@
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::violation::Violation;
 
@@ -76,6 +76,10 @@ pub struct WorkCalendar {
 }
 
 static BUILTIN: OnceLock<WorkCalendar> = OnceLock::new();
+/// The calendar in force: the built-in one plus the years an admin added. This is the one piece of
+/// process-wide state in the domain crate; it changes only when an admin loads a new year's notice, and every
+/// rule reads it through [`WorkCalendar::current`].
+static CURRENT: RwLock<Option<Arc<WorkCalendar>>> = RwLock::new(None);
 const BUILTIN_CSV: &str = include_str!("../data/holidays-cn.csv");
 
 impl WorkCalendar {
@@ -85,6 +89,23 @@ impl WorkCalendar {
             let rows = parse_csv(BUILTIN_CSV).expect("the embedded holiday calendar parses");
             WorkCalendar::from_rows(rows)
         })
+    }
+
+    /// The calendar rules use: the built-in one, extended by [`WorkCalendar::install`].
+    pub fn current() -> Arc<WorkCalendar> {
+        if let Some(calendar) = CURRENT.read().ok().and_then(|guard| guard.clone()) {
+            return calendar;
+        }
+        Arc::new(WorkCalendar::builtin().clone())
+    }
+
+    /// Makes the built-in calendar plus `extra` rows the one rules use (an admin loaded a new notice).
+    pub fn install(extra: impl IntoIterator<Item = CalendarRow>) {
+        let mut calendar = WorkCalendar::builtin().clone();
+        calendar.extend(extra);
+        if let Ok(mut guard) = CURRENT.write() {
+            *guard = Some(Arc::new(calendar));
+        }
     }
 
     pub fn from_rows(rows: impl IntoIterator<Item = CalendarRow>) -> WorkCalendar {

@@ -82,7 +82,7 @@ fn working_days(input: Value) -> Result<Value, Violations> {
         if input.working_days > 3_650 {
             return Err(Violation::new("working_days", "out_of_range").with("max", 3_650).into());
         }
-        let due = WorkCalendar::builtin().add_working_days(input.start, input.working_days)?;
+        let due = WorkCalendar::current().add_working_days(input.start, input.working_days)?;
         Ok(WorkingDaysOutput { start: input.start, due })
     })
 }

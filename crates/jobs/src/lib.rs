@@ -14,6 +14,8 @@ pub const TICK: Duration = Duration::from_secs(60);
 
 /// One pass of every job; answers what it did.
 pub async fn run_once(app: &App, channel: &dyn Channel) -> anyhow::Result<(usize, usize, usize)> {
+    // Another app server may have loaded a holiday notice: pick it up before computing deadlines.
+    claimdesk_app::calendar::load(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let escalated = escalate_overdue(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let reminded = send_reminders(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let sent = deliver_pending(app, channel).await?;

@@ -10,6 +10,7 @@
 //! backend is open.
 
 pub mod audit;
+pub mod calendar;
 pub mod counters;
 pub mod customers;
 pub mod due_items;

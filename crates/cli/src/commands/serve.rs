@@ -13,6 +13,10 @@ pub struct Args {
 pub async fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     let app = super::open(config).await?;
     bootstrap_admin(&app).await?;
+    let extra_days = claimdesk_app::calendar::load(&app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if extra_days > 0 {
+        tracing::info!(extra_days, "holiday notices loaded");
+    }
     let listen = args.listen.unwrap_or_else(|| config.listen.clone());
     if config.scheduler {
         tokio::spawn(claimdesk_jobs::run(app.clone(), Box::new(claimdesk_jobs::LogChannel)));

@@ -401,7 +401,7 @@ pub fn claim_limitation(input: &LimitationInput) -> Result<LimitationOutput, Vio
         Reason::new("claim_limitation", "Insurance Law Art 26; 民法典 Art 201–202").with("knew_on", input.knew_on),
     ];
     if input.holiday_extension {
-        let calendar = WorkCalendar::builtin();
+        let calendar = WorkCalendar::current();
         let original = last_day;
         let mut steps = 0;
         while !calendar.is_working_day(last_day).map_err(|v| Violations::from(v.nested("holiday_extension")))? {

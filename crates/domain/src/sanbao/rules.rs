@@ -105,5 +105,5 @@ pub(super) fn seller_refund_rule(input: Value) -> Result<Value, Violations> {
 }
 
 pub(super) fn deadlines_rule(input: Value) -> Result<Value, Violations> {
-    run(input, |input: deadlines::DeadlinesInput| deadlines::deadlines(&input, WorkCalendar::builtin()))
+    run(input, |input: deadlines::DeadlinesInput| deadlines::deadlines(&input, &WorkCalendar::current()))
 }

@@ -172,3 +172,26 @@ pub async fn permissions(ApiActor(_actor): ApiActor) -> impl IntoResponse {
         .collect();
     Json(json!({ "items": matrix }))
 }
+
+/// The years the working-day calendar covers (built in, plus notices an admin loaded).
+#[utoipa::path(get, path = "/api/v1/calendar", tag = "admin", responses((status = 200)))]
+pub async fn calendar_years(ApiActor(_actor): ApiActor) -> impl IntoResponse {
+    Json(json!({ "years": claimdesk_app::calendar::years() }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct CalendarNotice {
+    /// Rows `date,kind,holiday,year,source`, kind `off` or `work`.
+    pub csv: String,
+}
+
+/// Loads a new year's holiday notice (group admin).
+#[utoipa::path(post, path = "/api/v1/calendar", tag = "admin", request_body = CalendarNotice, responses((status = 200), (status = 403), (status = 422)))]
+pub async fn calendar_add(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<CalendarNotice>,
+) -> ApiResult<impl IntoResponse> {
+    let rows = claimdesk_app::calendar::add_notice(&state.app, &actor, &body.csv).await?;
+    Ok(Json(json!({ "rows": rows, "years": claimdesk_app::calendar::years() })))
+}

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod calendar;
 pub mod customers;
 pub mod login;
 pub mod repair_orders;
@@ -119,6 +120,7 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
     let mut admin = Vec::new();
     if actor.has_group_role() && actor.can_anywhere(Permission::StoresManage) {
         admin.push(item("nav.stores", "/admin/stores"));
+        admin.push(item("calendar.title", "/admin/calendar"));
     }
     if actor.can_anywhere(Permission::UsersManage) {
         admin.push(item("nav.users", "/admin/users"));
