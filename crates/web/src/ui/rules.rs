@@ -40,6 +40,26 @@ pub async fn index(who: UiActor) -> Response {
     detail_page(&ctx, &view)
 }
 
+/// The documentation of every rule family, compiled in so the page works offline.
+const DOCS: &[&str] = &[
+    include_str!("../../../../docs/rules/ids.md"),
+    include_str!("../../../../docs/rules/calendar.md"),
+    include_str!("../../../../docs/rules/sanbao.md"),
+    include_str!("../../../../docs/rules/insurance.md"),
+    include_str!("../../../../docs/rules/followup.md"),
+];
+
+/// The section of the docs about one rule: from its `## \`name\`` heading to the next `## `.
+pub fn doc_section(name: &str) -> Option<String> {
+    let heading = format!("## `{name}`");
+    DOCS.iter().find_map(|doc| {
+        let start = doc.find(&heading)?;
+        let rest = &doc[start..];
+        let end = rest[3..].find("\n## ").map(|i| i + 3).unwrap_or(rest.len());
+        Some(rest[..end].trim().to_string())
+    })
+}
+
 fn rule_view(who: &UiActor, name: &str, input: &str, output: Option<String>) -> Option<DetailView> {
     let rule = claimdesk_domain::rules::find(name)?;
     let zh = who.locale == crate::messages::Locale::Zh;
@@ -59,7 +79,10 @@ fn rule_view(who: &UiActor, name: &str, input: &str, output: Option<String>) -> 
         ..Section::default()
     }];
     if let Some(output) = output {
-        sections.push(Section { title: "output".into(), pairs: vec![("JSON".into(), output)], ..Section::default() });
+        sections.push(Section { title: "output (JSON)".into(), doc: Some(output), ..Section::default() });
+    }
+    if let Some(doc) = doc_section(name) {
+        sections.push(Section { title: label(who.locale, "nav.rules"), doc: Some(doc), ..Section::default() });
     }
     Some(DetailView {
         title: rule.name.to_string(),
@@ -98,5 +121,15 @@ pub async fn try_rule(State(_state): State<AppState>, Path(name): Path<String>, 
     match rule_view(&who, &name, &text, Some(output)) {
         Some(view) => detail_page(&ctx, &view),
         None => error_page(who.locale, claimdesk_app::AppError::NotFound),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_rule_is_documented() {
+        for rule in claimdesk_domain::rules::all() {
+            assert!(super::doc_section(rule.name).is_some(), "docs/rules lacks a section for {}", rule.name);
+        }
     }
 }

@@ -144,6 +144,8 @@ pub struct Section {
     pub actions: Vec<Action>,
     /// A small form inside the card (e.g. change owner).
     pub form: Option<FormView>,
+    /// Preformatted documentation text.
+    pub doc: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
