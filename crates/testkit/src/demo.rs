@@ -259,13 +259,15 @@ const DAY_MS: i64 = 86_400_000;
 fn generate(rng: &mut StdRng, spec: &StoreSpec, store: &StoreRow, staff: &Staff, now: i64) -> CustomerRecords {
     let today = clock::local_date(clock::from_ms(now), &store.time_zone);
     let customer_id = new_id();
-    let delivered = today.checked_sub((rng.random_range(30..1_500) as i64).days()).unwrap_or(today);
+    let owned_days = rng.random_range(30..1_500i64);
+    let delivered = today.checked_sub(owned_days.days()).unwrap_or(today);
     let model_index = rng.random_range(0..spec.models.len());
     let model = spec.models[model_index];
     let electric = model.starts_with("e:") || model.starts_with("ID.") || model.starts_with("bZ");
     let visits_count = rng.random_range(0..=3usize);
     let mut mileage = rng.random_range(500..8_000i64);
-    let mut visit_days: Vec<i64> = (0..visits_count).map(|_| rng.random_range(0..360)).collect();
+    // Visits fall after delivery, within the last year.
+    let mut visit_days: Vec<i64> = (0..visits_count).map(|_| rng.random_range(0..owned_days.min(360))).collect();
     visit_days.sort_unstable_by(|a, b| b.cmp(a));
     let last_visit = visit_days.last().map(|days| today.checked_sub(days.days()).unwrap_or(today));
     let customer = CustomerRow {
