@@ -2,7 +2,11 @@
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use claimdesk_app::AppResult;
+use claimdesk_app::page::Page;
 use rust_xlsxwriter::{Format, Workbook};
+
+use crate::ui::view::Table;
 
 /// Exports stop after this many pages of 200 rows (100,000 rows).
 pub const MAX_PAGES: i64 = 500;
@@ -42,4 +46,32 @@ pub fn download(sheet: &str, columns: &[String], rows: &[Vec<String>], file_name
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// Exports every row a list's filters match: fetches page after page through the same service the page uses
+/// and draws each with the page's own table, so the sheet shows what the screen shows.
+pub async fn export_all<T, F, Fut>(
+    sheet: &str,
+    file_name: &str,
+    mut fetch: F,
+    table: impl Fn(&[T]) -> Table,
+) -> AppResult<Response>
+where
+    F: FnMut(i64) -> Fut,
+    Fut: std::future::Future<Output = AppResult<Page<T>>>,
+{
+    let mut rows = Vec::new();
+    let mut columns = Vec::new();
+    for page in 1..=MAX_PAGES {
+        let result = fetch(page).await?;
+        let part = table(&result.items);
+        if columns.is_empty() {
+            columns = part.columns.iter().map(|column| column.label.clone()).collect();
+        }
+        rows.extend(part.text_rows());
+        if result.page >= result.pages() {
+            break;
+        }
+    }
+    Ok(download(sheet, &columns, &rows, file_name))
 }

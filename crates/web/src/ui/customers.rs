@@ -101,20 +101,6 @@ fn customer_table(locale: Locale, who: &UiActor, items: &[CustomerView]) -> Tabl
     Table { columns, rows, empty: t("list.empty") }
 }
 
-fn store_filter(locale: Locale, who: &UiActor, value: Option<&str>) -> Option<Filter> {
-    (who.actor.stores.len() > 1).then(|| {
-        let mut options = vec![(String::new(), label(locale, "nav.all_stores"))];
-        options.extend(who.actor.stores.iter().map(|s| (s.id.clone(), s.name.clone())));
-        Filter {
-            name: "store_id".into(),
-            label: label(locale, "customer.store"),
-            value: value.unwrap_or("").into(),
-            options,
-            ..Filter::default()
-        }
-    })
-}
-
 pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Query<ListParams>) -> Response {
     let locale = who.locale;
     let page = match customers::list(&state.app, &who.actor, params.query(params.page, Some(50))).await {
@@ -129,7 +115,7 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
         placeholder: label(locale, "list.search_customers"),
         ..Filter::default()
     }];
-    filters.extend(store_filter(locale, &who, params.store_id.as_deref()));
+    filters.extend(super::store_filter(locale, &who, params.store_id.as_deref()));
     filters.push(Filter {
         name: "sort".into(),
         label: label(locale, "list.sort"),
@@ -157,24 +143,12 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
 
 /// Every customer the filters match (up to the export cap), as an Excel sheet.
 pub async fn export(State(state): State<AppState>, who: UiActor, Query(params): Query<ListParams>) -> Response {
-    let mut rows = Vec::new();
-    let mut table = None;
-    for page in 1..=excel::MAX_PAGES {
-        match customers::list(&state.app, &who.actor, params.query(Some(page), Some(200))).await {
-            Ok(result) => {
-                let part = customer_table(who.locale, &who, &result.items);
-                rows.extend(part.text_rows());
-                let last = result.page >= result.pages();
-                table.get_or_insert(part);
-                if last {
-                    break;
-                }
-            }
-            Err(error) => return error_page(who.locale, error),
-        }
-    }
-    let columns: Vec<String> = table.map(|t| t.columns.into_iter().map(|c| c.label).collect()).unwrap_or_default();
-    excel::download(&label(who.locale, "nav.customer_list"), &columns, &rows, "customers.xlsx")
+    let locale = who.locale;
+    let fetch = |page| customers::list(&state.app, &who.actor, params.query(Some(page), Some(200)));
+    let table = |items: &[CustomerView]| customer_table(locale, &who, items);
+    excel::export_all(&label(locale, "nav.customer_list"), "customers.xlsx", fetch, table)
+        .await
+        .unwrap_or_else(|error| error_page(locale, error))
 }
 
 /// The customer fields of the 客户档案基本资料表, filled from `value`.

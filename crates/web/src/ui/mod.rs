@@ -322,3 +322,18 @@ pub fn timeline(
         })
         .collect()
 }
+
+/// The store filter of a list, for people who reach more than one store.
+pub fn store_filter(locale: Locale, who: &UiActor, value: Option<&str>) -> Option<view::Filter> {
+    (who.actor.stores.len() > 1).then(|| {
+        let mut options = vec![(String::new(), label(locale, "nav.all_stores"))];
+        options.extend(who.actor.stores.iter().map(|s| (s.id.clone(), s.name.clone())));
+        view::Filter {
+            name: "store_id".into(),
+            label: label(locale, "customer.store"),
+            value: value.unwrap_or("").into(),
+            options,
+            ..view::Filter::default()
+        }
+    })
+}

@@ -66,22 +66,52 @@ pub struct ListParams {
     #[serde(default)]
     kind: Option<String>,
     #[serde(default)]
+    store_id: Option<String>,
+    #[serde(default)]
     page: Option<i64>,
     #[serde(default)]
     flash: Option<String>,
 }
 
+impl ListParams {
+    fn query(&self, page: Option<i64>, per_page: i64) -> RepairOrderListQuery {
+        RepairOrderListQuery {
+            q: self.q.clone(),
+            status: self.status.clone(),
+            kind: self.kind.clone(),
+            vehicle_id: None,
+            store_id: self.store_id.clone(),
+            page,
+            per_page: Some(per_page),
+        }
+    }
+
+    fn link(&self, path: &str, page: i64) -> String {
+        let get = |value: &Option<String>| urlencode(value.as_deref().unwrap_or(""));
+        format!(
+            "{path}?q={}&status={}&kind={}&store_id={}&page={page}",
+            get(&self.q),
+            get(&self.status),
+            get(&self.kind),
+            get(&self.store_id)
+        )
+    }
+}
+
+pub async fn export(State(state): State<AppState>, who: UiActor, Query(params): Query<ListParams>) -> Response {
+    let locale = who.locale;
+    let zone = who.actor.home_time_zone().to_string();
+    let fetch = |page| repair_orders::list(&state.app, &who.actor, params.query(Some(page), 200));
+    crate::excel::export_all(&label(locale, "nav.repair_orders"), "repair-orders.xlsx", fetch, |items| {
+        order_table(locale, items, &zone)
+    })
+    .await
+    .unwrap_or_else(|error| error_page(locale, error))
+}
+
 pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Query<ListParams>) -> Response {
     let locale = who.locale;
-    let query = RepairOrderListQuery {
-        q: params.q.clone(),
-        status: params.status.clone(),
-        kind: params.kind.clone(),
-        vehicle_id: None,
-        store_id: None,
-        page: params.page,
-        per_page: Some(50),
-    };
+    let query = params.query(params.page, 50);
     let page = match repair_orders::list(&state.app, &who.actor, query).await {
         Ok(page) => page,
         Err(error) => return error_page(locale, error),
@@ -93,41 +123,41 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
         all.extend(options(locale, prefix, values));
         all
     };
-    let link = |n: i64| {
-        format!(
-            "/repair-orders?q={}&status={}&kind={}&page={n}",
-            urlencode(params.q.as_deref().unwrap_or("")),
-            urlencode(params.status.as_deref().unwrap_or("")),
-            urlencode(params.kind.as_deref().unwrap_or(""))
-        )
-    };
+    let link = |n: i64| params.link("/repair-orders", n);
     let list = ListView {
         title: label(locale, "nav.repair_orders"),
         action_path: "/repair-orders".into(),
-        filters: vec![
-            Filter {
-                name: "q".into(),
-                label: label(locale, "ro.number"),
-                value: params.q.clone().unwrap_or_default(),
-                placeholder: label(locale, "list.search_orders"),
-                ..Filter::default()
-            },
-            Filter {
-                name: "status".into(),
-                label: label(locale, "ro.status"),
-                value: params.status.clone().unwrap_or_default(),
-                options: any("ro.status", &STATUSES),
-                ..Filter::default()
-            },
-            Filter {
-                name: "kind".into(),
-                label: label(locale, "ro.kind"),
-                value: params.kind.clone().unwrap_or_default(),
-                options: any("ro.kind", &KINDS),
-                ..Filter::default()
-            },
+        filters: {
+            let mut filters = vec![
+                Filter {
+                    name: "q".into(),
+                    label: label(locale, "ro.number"),
+                    value: params.q.clone().unwrap_or_default(),
+                    placeholder: label(locale, "list.search_orders"),
+                    ..Filter::default()
+                },
+                Filter {
+                    name: "status".into(),
+                    label: label(locale, "ro.status"),
+                    value: params.status.clone().unwrap_or_default(),
+                    options: any("ro.status", &STATUSES),
+                    ..Filter::default()
+                },
+                Filter {
+                    name: "kind".into(),
+                    label: label(locale, "ro.kind"),
+                    value: params.kind.clone().unwrap_or_default(),
+                    options: any("ro.kind", &KINDS),
+                    ..Filter::default()
+                },
+            ];
+            filters.extend(super::store_filter(locale, &who, params.store_id.as_deref()));
+            filters
+        },
+        actions: vec![
+            Action::link(label(locale, "ro.new"), "/vehicles").primary(),
+            Action::link(label(locale, "action.export"), params.link("/repair-orders.xlsx", 1)),
         ],
-        actions: vec![Action::link(label(locale, "ro.new"), "/vehicles").primary()],
         table: order_table(locale, &page.items, &zone),
         pager: pager(locale, &page, link),
     };

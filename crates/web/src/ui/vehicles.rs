@@ -106,6 +106,8 @@ pub struct ListParams {
     #[serde(default)]
     q: Option<String>,
     #[serde(default)]
+    store_id: Option<String>,
+    #[serde(default)]
     page: Option<i64>,
     #[serde(default)]
     flash: Option<String>,
@@ -113,7 +115,12 @@ pub struct ListParams {
 
 pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Query<ListParams>) -> Response {
     let locale = who.locale;
-    let query = VehicleListQuery { q: params.q.clone(), store_id: None, page: params.page, per_page: Some(50) };
+    let query = VehicleListQuery {
+        q: params.q.clone(),
+        store_id: params.store_id.clone(),
+        page: params.page,
+        per_page: Some(50),
+    };
     let page = match vehicles::list(&state.app, &who.actor, query).await {
         Ok(page) => page,
         Err(error) => return error_page(locale, error),
@@ -135,6 +142,24 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
         pager: pager(locale, &page, |n| format!("/vehicles?q={}&page={n}", urlencode(&q))),
     };
     list_page(&ctx, &list)
+}
+
+pub async fn export(State(state): State<AppState>, who: UiActor, Query(params): Query<ListParams>) -> Response {
+    let locale = who.locale;
+    let fetch = |page| {
+        let query = VehicleListQuery {
+            q: params.q.clone(),
+            store_id: params.store_id.clone(),
+            page: Some(page),
+            per_page: Some(200),
+        };
+        vehicles::list(&state.app, &who.actor, query)
+    };
+    crate::excel::export_all(&label(locale, "nav.vehicle_list"), "vehicles.xlsx", fetch, |items| {
+        vehicle_table(locale, items)
+    })
+    .await
+    .unwrap_or_else(|error| error_page(locale, error))
 }
 
 fn new_form(locale: Locale, form: &FormData) -> FormView {
