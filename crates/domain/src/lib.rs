@@ -20,6 +20,7 @@ pub mod sanbao;
 pub(crate) mod testing;
 pub mod vehicle;
 pub mod violation;
+pub mod warranty;
 
 pub use money::Money;
 pub use violation::{Violation, Violations};
