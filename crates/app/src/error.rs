@@ -34,6 +34,19 @@ impl AppError {
     pub fn invalid(violation: Violation) -> AppError {
         AppError::Invalid(Violations::from(violation))
     }
+
+    /// Moves field violations under a parent field, for a part of a nested form: a VIN already registered
+    /// while creating a customer with a vehicle lands on `vehicle.vin`, the field the person typed.
+    pub fn nested(self, parent: &str) -> AppError {
+        match self {
+            AppError::Invalid(violations) => {
+                let mut nested = Violations::new();
+                nested.extend_nested(parent, violations);
+                AppError::Invalid(nested)
+            }
+            other => other,
+        }
+    }
 }
 
 impl From<Violations> for AppError {

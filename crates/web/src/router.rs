@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::response::{Html, IntoResponse};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -11,36 +11,43 @@ use crate::AppState;
 use crate::api;
 use crate::ui;
 
-/// The API routes; `api::openapi` documents each of them (a test compares the two lists).
-pub fn api_routes() -> Router<AppState> {
+/// The API routes, path by path. The router is built from this table and the OpenAPI document must list
+/// every path and method in it: a test compares the two, so an undocumented route fails the suite.
+pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
     use api::*;
-    Router::new()
-        .route("/auth/token", post(auth::token))
-        .route("/tokens", get(auth::list).post(auth::create))
-        .route("/tokens/{id}/revoke", post(auth::revoke))
-        .route("/stores", get(org::list_stores).post(org::create_store))
-        .route("/stores/{id}", get(org::get_store).patch(org::patch_store))
-        .route("/users", get(org::list_users).post(org::create_user))
-        .route("/users/{id}", get(org::get_user).patch(org::patch_user))
-        .route("/users/{id}/grant", post(org::grant))
-        .route("/users/{id}/revoke", post(org::revoke))
-        .route("/permissions", get(org::permissions))
-        .route("/calendar", get(org::calendar_years).post(org::calendar_add))
-        .route("/customers", get(customers::list).post(customers::create))
-        .route("/customers/{id}", get(customers::get).patch(customers::patch))
-        .route("/customers/{id}/history", get(customers::history))
-        .route("/vehicles", get(customers::list_vehicles).post(customers::create_vehicle))
-        .route("/vehicles/{id}", get(customers::get_vehicle).patch(customers::patch_vehicle))
-        .route("/vehicles/{id}/change-owner", post(customers::change_owner))
-        .route("/repair-orders", get(repair_orders::list).post(repair_orders::create))
-        .route("/repair-orders/{id}", get(repair_orders::get))
-        .route("/repair-orders/{id}/{action}", post(repair_orders::action))
-        .route("/worklist", get(worklist::get).post(worklist::create))
-        .route("/worklist/{id}/done", post(worklist::done))
-        .route("/worklist/{id}/cancel", post(worklist::cancel))
-        .route("/rules", get(rules::list))
-        .route("/rules/{rule}", post(rules::eval))
-        .route("/openapi.json", get(openapi::document))
+    vec![
+        ("/auth/token", post(auth::token)),
+        ("/tokens", get(auth::list).post(auth::create)),
+        ("/tokens/{id}/revoke", post(auth::revoke)),
+        ("/stores", get(org::list_stores).post(org::create_store)),
+        ("/stores/{id}", get(org::get_store).patch(org::patch_store)),
+        ("/users", get(org::list_users).post(org::create_user)),
+        ("/users/{id}", get(org::get_user).patch(org::patch_user)),
+        ("/users/{id}/grant", post(org::grant)),
+        ("/users/{id}/revoke", post(org::revoke)),
+        ("/permissions", get(org::permissions)),
+        ("/calendar", get(org::calendar_years).post(org::calendar_add)),
+        ("/customers", get(customers::list).post(customers::create)),
+        ("/customers/{id}", get(customers::get).patch(customers::patch)),
+        ("/customers/{id}/history", get(customers::history)),
+        ("/vehicles", get(customers::list_vehicles).post(customers::create_vehicle)),
+        ("/vehicles/{id}", get(customers::get_vehicle).patch(customers::patch_vehicle)),
+        ("/vehicles/{id}/change-owner", post(customers::change_owner)),
+        ("/repair-orders", get(repair_orders::list).post(repair_orders::create)),
+        ("/repair-orders/{id}", get(repair_orders::get)),
+        ("/repair-orders/{id}/{action}", post(repair_orders::action)),
+        ("/worklist", get(worklist::get).post(worklist::create)),
+        ("/worklist/{id}/done", post(worklist::done)),
+        ("/worklist/{id}/cancel", post(worklist::cancel)),
+        ("/rules", get(rules::list)),
+        ("/rules/{rule}", post(rules::eval)),
+        ("/openapi.json", get(openapi::document)),
+    ]
+}
+
+/// The API routes, mounted under `/api/v1`.
+pub fn api_routes() -> Router<AppState> {
+    api_route_table().into_iter().fold(Router::new(), |router, (path, route)| router.route(path, route))
 }
 
 fn ui_routes() -> Router<AppState> {

@@ -63,7 +63,10 @@ pub async fn create(app: &App, actor: &Actor, input: CustomerWithVehicle) -> App
                 customers::insert(tx, &row).await?;
                 let mut vehicles = Vec::new();
                 if let Some(vehicle) = vehicle_row {
-                    insert_vehicle(tx, &actor, &vehicle, today, now_ms).await?;
+                    // The vehicle's fields sit under `vehicle.` in this form, so its errors do too.
+                    insert_vehicle(tx, &actor, &vehicle, today, now_ms)
+                        .await
+                        .map_err(|error| error.nested("vehicle"))?;
                     vehicles.push(vehicle);
                 }
                 let view = CustomerView::new(row, vehicles);

@@ -273,6 +273,16 @@ pub async fn change_owner(
                         text.parse::<Date>().map_err(|_| Violation::new("on", "date_format").with("found", text))?
                     }
                 };
+                if on > today {
+                    return Err(Violation::new("on", "date_in_future").with("today", today).into());
+                }
+                // A period cannot end before it began: the history must read in order.
+                let owners = vehicles::owners(tx, &before.store_id, &id).await?;
+                if let Some(current) = owners.iter().find(|owner| owner.to_on.is_none())
+                    && current.from_on.as_str() > on.to_string().as_str()
+                {
+                    return Err(Violation::new("on", "date_before").with("other", &current.from_on).into());
+                }
                 if customers::get(tx, std::slice::from_ref(&before.store_id), &customer_id).await?.is_none() {
                     return Err(Violation::new("customer_id", "not_found").into());
                 }

@@ -20,6 +20,7 @@ use super::{auth, customers, org, repair_orders, rules, worklist};
         repair_orders::list, repair_orders::create, repair_orders::get, repair_orders::action,
         worklist::get, worklist::create, worklist::done, worklist::cancel,
         rules::list, rules::eval,
+        document,
     ),
     components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody, org::CalendarNotice)),
     modifiers(&BearerAuth),
@@ -40,6 +41,8 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", security(()), responses((status = 200, description = "the OpenAPI 3 document")))]
 pub async fn document() -> impl IntoResponse {
     Json(ApiDoc::openapi())
 }

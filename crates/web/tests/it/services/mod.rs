@@ -1,0 +1,10 @@
+//! The services on real databases: every test runs on SQLite and, when configured, on PostgreSQL, each
+//! on a fresh database.
+
+mod audit;
+mod customers;
+mod group_commit;
+mod org;
+mod repair_orders;
+mod vehicles;
+mod worklist;
