@@ -18,6 +18,8 @@ pub struct DueItemRow {
     pub due_on: String,
     pub escalate_after_days: Option<i64>,
     pub escalate_to_role: Option<String>,
+    /// The first day the item counts as late enough to escalate (due_on + escalate_after_days).
+    pub escalate_on: Option<String>,
     pub escalated_at: Option<i64>,
     pub escalated_to: Option<String>,
     pub reminded_at: Option<i64>,
@@ -29,7 +31,7 @@ pub struct DueItemRow {
 }
 
 pub const COLUMNS: &str = "id, store_id, assignee_id, kind, rule, subject_type, subject_id, subject_label, params, \
-    window_from, due_on, escalate_after_days, escalate_to_role, escalated_at, escalated_to, reminded_at, status, done_at, \
+    window_from, due_on, escalate_after_days, escalate_to_role, escalate_on, escalated_at, escalated_to, reminded_at, status, done_at, \
     done_by, created_at, updated_at";
 
 pub async fn insert(tx: &mut Tx, row: &DueItemRow) -> StoreResult<()> {
@@ -50,6 +52,7 @@ pub async fn insert(tx: &mut Tx, row: &DueItemRow) -> StoreResult<()> {
             ("due_on", Arg::from(&row.due_on)),
             ("escalate_after_days", row.escalate_after_days.into()),
             ("escalate_to_role", row.escalate_to_role.clone().into()),
+            ("escalate_on", row.escalate_on.clone().into()),
             ("escalated_at", row.escalated_at.into()),
             ("escalated_to", row.escalated_to.clone().into()),
             ("reminded_at", row.reminded_at.into()),

@@ -152,6 +152,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(connect)
                 .await?;
+            warn_on_collation(&pool).await;
             Db { inner: DbInner::Pg(pool) }
         } else {
             let connect = SqliteConnectOptions::from_str(url)?
@@ -262,6 +263,20 @@ where
 /// A new record id: UUIDv7 text, time-ordered so inserts stay at the right edge of the index.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// Prefix search (plate, VIN, name) compares text ranges; that is exact and uses the indexes only under a
+/// byte-order collation. Say so at start rather than return odd search results later.
+async fn warn_on_collation(pool: &PgPool) {
+    let collation: Result<String, _> =
+        sqlx::query_scalar("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+            .fetch_one(pool)
+            .await;
+    if let Ok(collation) = collation
+        && !matches!(collation.as_str(), "C" | "POSIX" | "C.UTF-8" | "C.utf8")
+    {
+        tracing::warn!(%collation, "the database's collation is not C or C.UTF-8: plate, VIN and name prefix search may miss rows; create the database with LC_COLLATE 'C.UTF-8'");
+    }
 }
 
 /// Creates a database on a PostgreSQL server (tests and the demo loader use a fresh one each time).

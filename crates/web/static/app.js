@@ -23,6 +23,9 @@
   document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
     select.addEventListener('change', function () { select.form.submit(); });
   });
+  // A form that came back with errors: put the cursor in the first field to fix.
+  var invalid = document.querySelector('[aria-invalid="true"]');
+  if (invalid) { invalid.focus(); invalid.scrollIntoView({ block: 'center' }); }
   var toggle = document.querySelector('.menu-toggle');
   if (toggle) toggle.addEventListener('click', function () {
     var nav = document.getElementById('sidenav');

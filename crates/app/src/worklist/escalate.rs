@@ -3,7 +3,6 @@
 
 use claimdesk_store::outbox::{self, OutboxRow};
 use claimdesk_store::{due_items, job, new_id, stores, users};
-use jiff::ToSpan;
 
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
@@ -37,10 +36,8 @@ pub async fn escalate_overdue(app: &App) -> AppResult<usize> {
                 for item in candidates {
                     let zone = store_rows.iter().find(|s| s.id == item.store_id).map(|s| s.time_zone.as_str()).unwrap_or("Asia/Shanghai");
                     let today = clock::local_date(now, zone);
-                    let allowance = item.escalate_after_days.unwrap_or(0);
-                    let Ok(due) = item.due_on.parse::<jiff::civil::Date>() else { continue };
-                    let limit = due.checked_add(allowance.days()).unwrap_or(due);
-                    if today <= limit {
+                    // Stores further west may not have reached the escalation day yet.
+                    if item.escalate_on.as_deref().is_none_or(|day| today.to_string().as_str() <= day) {
                         continue;
                     }
                     let role = item.escalate_to_role.clone().unwrap_or_default();

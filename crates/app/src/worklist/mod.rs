@@ -54,6 +54,10 @@ pub async fn create_due(tx: &mut Tx, spec: DueSpec, now: i64) -> AppResult<Strin
         window_from: spec.window_from.map(|d| d.to_string()),
         due_on: spec.due_on.to_string(),
         escalate_after_days: spec.escalate_after_days,
+        escalate_on: spec.escalate_to_role.as_ref().map(|_| {
+            let allowance = spec.escalate_after_days.unwrap_or(0).max(0);
+            spec.due_on.checked_add(allowance.days()).unwrap_or(spec.due_on).to_string()
+        }),
         escalate_to_role: spec.escalate_to_role,
         status: "open".into(),
         created_at: now,
