@@ -34,7 +34,11 @@ pub async fn escalate_overdue(app: &App) -> AppResult<usize> {
                 let system = Actor::system(Vec::new());
                 let mut count = 0;
                 for item in candidates {
-                    let zone = store_rows.iter().find(|s| s.id == item.store_id).map(|s| s.time_zone.as_str()).unwrap_or("Asia/Shanghai");
+                    let zone = store_rows
+                        .iter()
+                        .find(|s| s.id == item.store_id)
+                        .map(|s| s.time_zone.as_str())
+                        .unwrap_or("Asia/Shanghai");
                     let today = clock::local_date(now, zone);
                     // Stores further west may not have reached the escalation day yet.
                     if item.escalate_on.as_deref().is_none_or(|day| today.to_string().as_str() <= day) {
@@ -45,24 +49,23 @@ pub async fn escalate_overdue(app: &App) -> AppResult<usize> {
                     let now_ms = now.as_millisecond();
                     due_items::mark_escalated(tx, &item.id, target.as_ref().map(|u| u.id.as_str()), now_ms).await?;
                     if let Some(user) = &target {
-                        outbox::insert(
-                            tx,
-                            &OutboxRow {
-                                id: new_id(),
-                                store_id: item.store_id.clone(),
-                                channel: "log".into(),
-                                recipient: user.username.clone(),
-                                subject: format!("escalation:{}", item.kind),
-                                body: serde_json::json!({"due_item": item.id, "subject": item.subject_label, "due_on": item.due_on}).to_string(),
-                                status: "pending".into(),
-                                created_at: now_ms,
-                                ..OutboxRow::default()
-                            },
-                        )
-                        .await?;
+                        notify(tx, &item, &user.username, "escalation", now_ms).await?;
                     }
                     let note = serde_json::json!({"escalated_to": target.as_ref().map(|u| &u.id), "role": role});
-                    audit::record(tx, &system, now_ms, audit::Entry { store_id: Some(&item.store_id), entity: "due_item", entity_id: &item.id, action: "escalate", before: None::<&()>, after: Some(&note) }).await?;
+                    audit::record(
+                        tx,
+                        &system,
+                        now_ms,
+                        audit::Entry {
+                            store_id: Some(&item.store_id),
+                            entity: "due_item",
+                            entity_id: &item.id,
+                            action: "escalate",
+                            before: None::<&()>,
+                            after: Some(&note),
+                        },
+                    )
+                    .await?;
                     count += 1;
                 }
                 Ok::<_, AppError>(count)
@@ -87,21 +90,7 @@ pub async fn send_reminders(app: &App) -> AppResult<usize> {
                         let Some(assignee) = &item.assignee_id else { continue };
                         let Some(user) = users::get(tx, assignee).await? else { continue };
                         let now_ms = now.as_millisecond();
-                        outbox::insert(
-                            tx,
-                            &OutboxRow {
-                                id: new_id(),
-                                store_id: item.store_id.clone(),
-                                channel: "log".into(),
-                                recipient: user.username.clone(),
-                                subject: format!("reminder:{}", item.kind),
-                                body: serde_json::json!({"due_item": item.id, "subject": item.subject_label, "due_on": item.due_on}).to_string(),
-                                status: "pending".into(),
-                                created_at: now_ms,
-                                ..OutboxRow::default()
-                            },
-                        )
-                        .await?;
+                        notify(tx, &item, &user.username, "reminder", now_ms).await?;
                         due_items::mark_reminded(tx, &item.id, now_ms).await?;
                         count += 1;
                     }
@@ -110,4 +99,31 @@ pub async fn send_reminders(app: &App) -> AppResult<usize> {
             })
         }))
         .await
+}
+
+/// Queues a notification about a due item for a person, through the outbox.
+async fn notify(
+    tx: &mut claimdesk_store::Tx,
+    item: &claimdesk_store::due_items::DueItemRow,
+    username: &str,
+    what: &str,
+    now_ms: i64,
+) -> AppResult<()> {
+    outbox::insert(
+        tx,
+        &OutboxRow {
+            id: new_id(),
+            store_id: item.store_id.clone(),
+            channel: "log".into(),
+            recipient: username.to_string(),
+            subject: format!("{what}:{}", item.kind),
+            body: serde_json::json!({"due_item": item.id, "subject": item.subject_label, "due_on": item.due_on})
+                .to_string(),
+            status: "pending".into(),
+            created_at: now_ms,
+            ..OutboxRow::default()
+        },
+    )
+    .await?;
+    Ok(())
 }

@@ -455,26 +455,44 @@ pub async fn sanbao(State(state): State<AppState>, who: UiActor, Query(params): 
     render_sanbao(&ctx, who.locale, &form, None)
 }
 
-fn render_sanbao(ctx: &Ctx, locale: Locale, form: &FormData, result: Option<Result<Value, Value>>) -> Response {
-    let mut view = sanbao_form(locale, form);
+/// A rule page: the answer's sections on top (or the input's errors under their fields), the input below.
+struct RulePage {
+    title_key: &'static str,
+    subtitle_key: &'static str,
+    form: FormView,
+    sections: fn(Locale, &Value) -> Vec<Section>,
+}
+
+fn render_rule_page(ctx: &Ctx, locale: Locale, page: RulePage, result: Option<Result<Value, Value>>) -> Response {
+    let RulePage { title_key, subtitle_key, mut form, sections: draw } = page;
     let mut sections = Vec::new();
     let mut status = StatusCode::OK;
     match result {
-        Some(Ok(output)) => sections = assessment_sections(locale, &output),
+        Some(Ok(output)) => sections = draw(locale, &output),
         Some(Err(error)) => {
-            view.apply_messages(field_errors(&error, locale), locale);
+            form.apply_messages(field_errors(&error, locale), locale);
             status = StatusCode::UNPROCESSABLE_ENTITY;
         }
         None => {}
     }
-    sections.push(Section { title: label(locale, "sanbao.input"), form: Some(view), ..Section::default() });
+    sections.push(Section { title: label(locale, "sanbao.input"), form: Some(form), ..Section::default() });
     let detail = DetailView {
-        title: label(locale, "nav.eligibility"),
-        subtitle: label(locale, "sanbao.subtitle"),
+        title: label(locale, title_key),
+        subtitle: label(locale, subtitle_key),
         sections,
         ..DetailView::default()
     };
     with_status(detail_page(ctx, &detail), status)
+}
+
+fn render_sanbao(ctx: &Ctx, locale: Locale, form: &FormData, result: Option<Result<Value, Value>>) -> Response {
+    let page = RulePage {
+        title_key: "nav.eligibility",
+        subtitle_key: "sanbao.subtitle",
+        form: sanbao_form(locale, form),
+        sections: assessment_sections,
+    };
+    render_rule_page(ctx, locale, page, result)
 }
 
 fn with_status(mut response: Response, status: StatusCode) -> Response {
@@ -696,25 +714,13 @@ fn adjustment_sections(locale: Locale, output: &Value) -> Vec<Section> {
 }
 
 fn render_adjustment(ctx: &Ctx, locale: Locale, form: &FormData, result: Option<Result<Value, Value>>) -> Response {
-    let mut view = adjustment_form(locale, form);
-    let mut sections = Vec::new();
-    let mut status = StatusCode::OK;
-    match result {
-        Some(Ok(output)) => sections = adjustment_sections(locale, &output),
-        Some(Err(error)) => {
-            view.apply_messages(field_errors(&error, locale), locale);
-            status = StatusCode::UNPROCESSABLE_ENTITY;
-        }
-        None => {}
-    }
-    sections.push(Section { title: label(locale, "sanbao.input"), form: Some(view), ..Section::default() });
-    let detail = DetailView {
-        title: label(locale, "nav.adjustment"),
-        subtitle: label(locale, "adjust.subtitle"),
-        sections,
-        ..DetailView::default()
+    let page = RulePage {
+        title_key: "nav.adjustment",
+        subtitle_key: "adjust.subtitle",
+        form: adjustment_form(locale, form),
+        sections: adjustment_sections,
     };
-    with_status(detail_page(ctx, &detail), status)
+    render_rule_page(ctx, locale, page, result)
 }
 
 pub async fn adjustment(State(state): State<AppState>, who: UiActor) -> Response {
