@@ -13,6 +13,7 @@ pub mod audit;
 pub mod counters;
 pub mod customers;
 pub mod due_items;
+pub mod follow_up;
 pub mod outbox;
 pub mod query;
 pub mod repair_orders;
