@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clock;
 pub mod customers;
 pub mod error;
+pub mod follow_up;
 pub mod org;
 pub mod page;
 pub mod repair_orders;

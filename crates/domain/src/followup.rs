@@ -295,7 +295,8 @@ pub fn lost_customer(last_visit: Date, today: Date, months: u32) -> bool {
 pub const TOPICS: &[&str] = &["usage", "service_opinion", "new_needs", "tips", "new_services", "events"];
 
 /// What a call is for: the two follow-up calls, a lost-customer call (流失客户回访), an event notice, a
-/// next-service contact, and the calls customers make to the desk.
+/// next-service contact, the calls customers make to the desk, and the call that tells a customer the
+/// solution to their complaint.
 pub const CALL_KINDS: &[&str] = &[
     "first_call",
     "second_call",
@@ -304,6 +305,7 @@ pub const CALL_KINDS: &[&str] = &[
     "next_service",
     "inbound_consultation",
     "inbound_complaint",
+    "complaint_reply",
 ];
 
 /// Whether the customer was reached.

@@ -189,3 +189,38 @@ pub async fn mark_reminded(tx: &mut Tx, id: &str, at: i64) -> StoreResult<()> {
     query::execute(tx, &query).await?;
     Ok(())
 }
+
+/// Moves the start of an open item's window (an unreachable call tried again the next day).
+pub async fn set_window_from(tx: &mut Tx, store_id: &str, id: &str, from: &str, at: i64) -> StoreResult<()> {
+    let mut query = Query::new("UPDATE due_items SET window_from = ");
+    query.bind(from).push(", updated_at = ").bind(at).push(" WHERE id = ").bind(id);
+    query.push(" AND store_id = ").bind(store_id).push(" AND status = 'open'");
+    query::execute(tx, &query).await?;
+    Ok(())
+}
+
+/// The open items of a kind for a subject.
+pub async fn open_for_subject(
+    tx: &mut Tx,
+    store_id: &str,
+    subject_type: &str,
+    subject_id: &str,
+    kind: &str,
+) -> StoreResult<Vec<DueItemRow>> {
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE store_id = "));
+    query.bind(store_id).push(" AND subject_type = ").bind(subject_type).push(" AND subject_id = ").bind(subject_id);
+    query.push(" AND kind = ").bind(kind).push(" AND status = 'open' ORDER BY due_on, id");
+    query::fetch_all(tx, &query).await
+}
+
+/// Complaints whose escalation item the scheduler escalated but whose record does not say so yet:
+/// (complaint id, store id, escalated at, escalated to).
+pub async fn escalated_complaints(tx: &mut Tx) -> StoreResult<Vec<(String, String, i64, Option<String>)>> {
+    let query = Query::new(
+        "SELECT c.id, c.store_id, d.escalated_at, d.escalated_to FROM complaints c JOIN due_items d \
+         ON d.store_id = c.store_id AND d.subject_type = 'complaint' AND d.subject_id = c.id \
+         AND d.kind = 'complaint_escalation' WHERE c.status = 'open' AND d.status = 'open' \
+         AND d.escalated_at IS NOT NULL LIMIT 500",
+    );
+    query::fetch_all(tx, &query).await
+}
