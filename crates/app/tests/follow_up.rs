@@ -165,7 +165,12 @@ async fn month(which: Which) {
     follow_up::record_call(&app, &agent, call(&customer.id, "second_call", &["new_needs", "events"])).await.unwrap();
 
     // An inbound consultation goes into the registers too.
-    let mut inbound = CallForm { kind: "inbound_consultation".into(), caller_name: "李女士".into(), phone: "13800000000".into(), ..CallForm::default() };
+    let mut inbound = CallForm {
+        kind: "inbound_consultation".into(),
+        caller_name: "李女士".into(),
+        phone: "13800000000".into(),
+        ..CallForm::default()
+    };
     inbound.summary = "咨询保养价格".into();
     follow_up::record_call(&app, &agent, inbound).await.unwrap();
     let registers = follow_up::registers(&app, &agent, "2024-05-01", "2024-05-31").await.unwrap();
@@ -187,10 +192,18 @@ async fn month(which: Which) {
     )
     .await
     .unwrap();
-    let task = ManualDueInput { title: "回电王先生".into(), due_on: "2024-05-27".into(), assignee_id: Some(agent.user_id.clone()), store_id: None };
+    let task = ManualDueInput {
+        title: "回电王先生".into(),
+        due_on: "2024-05-27".into(),
+        assignee_id: Some(agent.user_id.clone()),
+        store_id: None,
+    };
     worklist::create_manual(&app, &supervisor, task).await.unwrap();
     let covering = worklist::my_worklist(&app, &advisor).await.unwrap();
-    assert!(covering.this_week.iter().any(|i| i.subject_label == "回电王先生"), "stand-in sees the absent person's items");
+    assert!(
+        covering.this_week.iter().any(|i| i.subject_label == "回电王先生"),
+        "stand-in sees the absent person's items"
+    );
     assert!(follow_up::assign_stand_in(&app, &agent, StandInInput::default()).await.is_err(), "agents cannot assign");
     follow_up::revoke_stand_in(&app, &supervisor, &stand_in.stand_in.id).await.unwrap();
     let after = worklist::my_worklist(&app, &advisor).await.unwrap();
@@ -213,9 +226,13 @@ async fn month(which: Which) {
     assert!(figures.archives_done >= 1);
     assert_eq!(figures.satisfaction, Some(50), "one 2 and one 4");
     assert!(matches!(follow_up::draft_summary(&app, &agent, "month", "2024-05").await, Err(AppError::Forbidden)));
-    let filed = follow_up::file_summary(&app, &supervisor, &draft.summary.id, Some("本月回访按时完成。")).await.unwrap();
+    let filed =
+        follow_up::file_summary(&app, &supervisor, &draft.summary.id, Some("本月回访按时完成。")).await.unwrap();
     assert_eq!(filed.summary.status, "filed");
-    assert!(matches!(follow_up::save_summary(&app, &supervisor, &draft.summary.id, "x").await, Err(AppError::Conflict(_))));
+    assert!(matches!(
+        follow_up::save_summary(&app, &supervisor, &draft.summary.id, "x").await,
+        Err(AppError::Conflict(_))
+    ));
     let boss = worklist::my_worklist(&app, &supervisor).await.unwrap();
     assert!(!boss.due_today.iter().any(|i| i.kind == "summary_due"), "filing closes the month-end item");
     assert!(claimdesk_app::audit::verify(&app).await.unwrap().broken.is_none());

@@ -527,7 +527,9 @@ pub async fn lost_customers(
     let mut query =
         Query::new("SELECT c.id, c.name, c.last_visit_on, c.follow_up_user_id FROM customers c WHERE c.store_id = ");
     query.bind(store_id).push(" AND c.last_visit_on <= ").bind(last_visit_on_or_before);
-    query.push(" AND NOT EXISTS (SELECT 1 FROM due_items d WHERE d.store_id = c.store_id AND d.subject_type = 'customer'");
+    query.push(
+        " AND NOT EXISTS (SELECT 1 FROM due_items d WHERE d.store_id = c.store_id AND d.subject_type = 'customer'",
+    );
     query.push(" AND d.subject_id = c.id AND d.kind = ").bind(kind).push(" AND d.status = 'open')");
     query.push(" ORDER BY c.last_visit_on, c.id LIMIT ").bind(limit);
     query::fetch_all(tx, &query).await

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use super::{agent_for, customer_due};
 use crate::actor::Actor;
 use crate::customers::CustomerView;
-use crate::repair_orders::RepairOrderView;
 use crate::error::{AppError, AppResult};
+use crate::repair_orders::RepairOrderView;
 use crate::worklist::{DueItemView, create_due};
 use crate::{App, audit, clock};
 
@@ -84,7 +84,8 @@ struct Loaded {
 
 async fn load(tx: &mut Tx, scope: &[String], id: &str) -> AppResult<Loaded> {
     let customer = customers::get(tx, scope, id).await?.ok_or(AppError::NotFound)?;
-    let vehicles = vehicles::of_owners(tx, std::slice::from_ref(&customer.store_id), std::slice::from_ref(&customer.id)).await?;
+    let vehicles =
+        vehicles::of_owners(tx, std::slice::from_ref(&customer.store_id), std::slice::from_ref(&customer.id)).await?;
     let mut orders = Vec::new();
     let mut readings = Vec::new();
     for vehicle in &vehicles {
@@ -139,7 +140,12 @@ pub async fn archive(app: &App, actor: &Actor, customer_id: &str) -> AppResult<A
                     computed_next_maintenance: next.map(|d| d.to_string()),
                     computed_due_mileage: mileage,
                     customer: CustomerView::new(loaded.customer, loaded.vehicles),
-                    repair_orders: loaded.orders.into_iter().rev().map(|o| RepairOrderView::new(o, Vec::new(), actor.time_zone(&store_id))).collect(),
+                    repair_orders: loaded
+                        .orders
+                        .into_iter()
+                        .rev()
+                        .map(|o| RepairOrderView::new(o, Vec::new(), actor.time_zone(&store_id)))
+                        .collect(),
                     calls,
                     due: due.into_iter().filter(|d| d.status == "open").map(|d| DueItemView::new(d, today)).collect(),
                     archived,
@@ -162,7 +168,12 @@ fn parse_date(field: &str, text: Option<&str>, violations: &mut Violations) -> O
 
 /// Completes the archive (F1): saves the service part of the form, computes the next maintenance from the
 /// intervals and the mileage pace, closes the archive due item and plans the next contact (F2).
-pub async fn complete_archive(app: &App, actor: &Actor, customer_id: &str, input: ArchiveInput) -> AppResult<ArchiveView> {
+pub async fn complete_archive(
+    app: &App,
+    actor: &Actor,
+    customer_id: &str,
+    input: ArchiveInput,
+) -> AppResult<ArchiveView> {
     let scope = actor.store_ids(Permission::FollowUpRead);
     let id = customer_id.to_string();
     let now = app.clock.now();
@@ -181,19 +192,35 @@ pub async fn complete_archive(app: &App, actor: &Actor, customer_id: &str, input
                     ("maintenance_interval_months", input.maintenance_interval_months),
                 ] {
                     if value.is_some_and(|v| !(0..=1_000_000).contains(&v)) {
-                        violations.push(Violation::new(field, "out_of_range").with("max", 1_000_000).with("found", value.unwrap_or(0)));
+                        violations.push(
+                            Violation::new(field, "out_of_range")
+                                .with("max", 1_000_000)
+                                .with("found", value.unwrap_or(0)),
+                        );
                     }
                 }
-                if input.maintenance_interval_km.unwrap_or(0) == 0 && input.maintenance_interval_months.unwrap_or(0) == 0 {
+                if input.maintenance_interval_km.unwrap_or(0) == 0
+                    && input.maintenance_interval_months.unwrap_or(0) == 0
+                {
                     violations.push(Violation::new("maintenance_interval_months", "maintenance_interval_missing"));
                 }
-                let reason = input.next_contact.as_deref().map(str::trim).filter(|r| !r.is_empty()).unwrap_or("maintenance_reminder");
+                let reason = input
+                    .next_contact
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or("maintenance_reminder");
                 if !NEXT_CONTACTS.contains(&reason) {
                     violations.push(Violation::new("next_contact", "unknown_value").with("detail", reason));
                 }
                 let planned = parse_date("next_contact_on", input.next_contact_on.as_deref(), &mut violations);
                 if planned.is_some_and(|d| d < today) {
-                    violations.push(Violation::new("next_contact_on", "date_order").with("earliest", today).with("after_field", "today").with("found", planned.unwrap_or(today)));
+                    violations.push(
+                        Violation::new("next_contact_on", "date_order")
+                            .with("earliest", today)
+                            .with("after_field", "today")
+                            .with("found", planned.unwrap_or(today)),
+                    );
                 }
                 if !violations.is_empty() {
                     return Err(violations.into());
@@ -221,7 +248,8 @@ pub async fn complete_archive(app: &App, actor: &Actor, customer_id: &str, input
                 }
                 row.version += 1;
                 let now_ms = now.as_millisecond();
-                due_items::close_for_subject(tx, &store_id, "customer", &id, "customer_archive", "done", now_ms).await?;
+                due_items::close_for_subject(tx, &store_id, "customer", &id, "customer_archive", "done", now_ms)
+                    .await?;
                 // F2: the next contact, a week before the maintenance falls due unless the desk chose a day.
                 let on = planned
                     .or_else(|| next.and_then(|d| d.checked_sub(7.days()).ok()).map(|d| d.max(today)))
@@ -249,8 +277,16 @@ pub async fn complete_archive(app: &App, actor: &Actor, customer_id: &str, input
 }
 
 /// Replaces the customer's planned next contact with one of `reason` on `on`.
-async fn plan(tx: &mut Tx, customer: &CustomerRow, reason: &str, on: Date, maintenance: Option<Date>, now: i64) -> AppResult<()> {
-    due_items::close_for_subject(tx, &customer.store_id, "customer", &customer.id, "next_service", "cancelled", now).await?;
+async fn plan(
+    tx: &mut Tx,
+    customer: &CustomerRow,
+    reason: &str,
+    on: Date,
+    maintenance: Option<Date>,
+    now: i64,
+) -> AppResult<()> {
+    due_items::close_for_subject(tx, &customer.store_id, "customer", &customer.id, "next_service", "cancelled", now)
+        .await?;
     let agent = agent_for(tx, &customer.store_id, Some(customer)).await?;
     let params = serde_json::json!({"reason": reason, "next_maintenance_on": maintenance});
     let mut spec = customer_due(&customer.store_id, agent, "next_service", "F2", customer, params, None, on);
@@ -287,7 +323,20 @@ pub async fn plan_next_contact(app: &App, actor: &Actor, customer_id: &str, reas
                 let maintenance = customer.next_maintenance_on.as_deref().and_then(|d| d.parse().ok());
                 plan(tx, &customer, &reason, date, maintenance, now_ms).await?;
                 let note = serde_json::json!({"next_contact": reason, "next_contact_on": date});
-                audit::record(tx, &actor, now_ms, audit::Entry { store_id: Some(&customer.store_id), entity: "customer", entity_id: &id, action: "plan_next_contact", before: None::<&()>, after: Some(&note) }).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now_ms,
+                    audit::Entry {
+                        store_id: Some(&customer.store_id),
+                        entity: "customer",
+                        entity_id: &id,
+                        action: "plan_next_contact",
+                        before: None::<&()>,
+                        after: Some(&note),
+                    },
+                )
+                .await?;
                 Ok(())
             })
         }))

@@ -134,7 +134,8 @@ pub async fn record_call(app: &App, actor: &Actor, form: CallForm) -> AppResult<
                 if customer.is_none() && outbound {
                     violations.push(Violation::new("customer_id", "required"));
                 }
-                if customer.is_none() && !outbound && form.caller_name.trim().is_empty() && form.phone.trim().is_empty() {
+                if customer.is_none() && !outbound && form.caller_name.trim().is_empty() && form.phone.trim().is_empty()
+                {
                     violations.push(Violation::new("caller_name", "required"));
                 }
                 let checked = followup::check_call(&CallInput {
@@ -199,12 +200,38 @@ pub async fn record_call(app: &App, actor: &Actor, form: CallForm) -> AppResult<
                     let complaint = open_complaint(tx, customer.as_ref(), &call, &form, today, now_ms).await?;
                     store::set_call_complaint(tx, &store_id, &call.id, &complaint.id).await?;
                     call.complaint_id = Some(complaint.id.clone());
-                    audit::record(tx, &actor, now_ms, audit::Entry { store_id: Some(&store_id), entity: "complaint", entity_id: &complaint.id, action: "create", before: None::<&()>, after: Some(&complaint) }).await?;
+                    audit::record(
+                        tx,
+                        &actor,
+                        now_ms,
+                        audit::Entry {
+                            store_id: Some(&store_id),
+                            entity: "complaint",
+                            entity_id: &complaint.id,
+                            action: "create",
+                            before: None::<&()>,
+                            after: Some(&complaint),
+                        },
+                    )
+                    .await?;
                 }
                 let mut view = CallView::new(call);
                 view.next_attempt = next_attempt.map(|d| d.to_string());
                 view.escalated = escalated;
-                audit::record(tx, &actor, now_ms, audit::Entry { store_id: Some(&store_id), entity: "follow_up_call", entity_id: &view.call.id, action: "create", before: None::<&()>, after: Some(&view) }).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now_ms,
+                    audit::Entry {
+                        store_id: Some(&store_id),
+                        entity: "follow_up_call",
+                        entity_id: &view.call.id,
+                        action: "create",
+                        before: None::<&()>,
+                        after: Some(&view),
+                    },
+                )
+                .await?;
                 Ok(view)
             })
         }))
@@ -240,7 +267,20 @@ async fn settle(
                     let supervisor = supervisor_of(tx, store_id).await?;
                     due_items::mark_escalated(tx, &item.id, supervisor.as_deref(), now).await?;
                     let note = serde_json::json!({"escalated_to": supervisor, "reason": "unreachable"});
-                    audit::record(tx, actor, now, audit::Entry { store_id: Some(store_id), entity: "due_item", entity_id: &item.id, action: "escalate", before: None::<&()>, after: Some(&note) }).await?;
+                    audit::record(
+                        tx,
+                        actor,
+                        now,
+                        audit::Entry {
+                            store_id: Some(store_id),
+                            entity: "due_item",
+                            entity_id: &item.id,
+                            action: "escalate",
+                            before: None::<&()>,
+                            after: Some(&note),
+                        },
+                    )
+                    .await?;
                     return Ok((None, true));
                 }
             }

@@ -45,7 +45,9 @@ fn view(row: ComplaintRow, customer_name: String, today: jiff::civil::Date) -> C
 
 async fn load(tx: &mut claimdesk_store::Tx, row: ComplaintRow, today: jiff::civil::Date) -> AppResult<ComplaintView> {
     let name = match &row.customer_id {
-        Some(id) => customers::get(tx, std::slice::from_ref(&row.store_id), id).await?.map(|c| c.name).unwrap_or_default(),
+        Some(id) => {
+            customers::get(tx, std::slice::from_ref(&row.store_id), id).await?.map(|c| c.name).unwrap_or_default()
+        }
         None => String::new(),
     };
     Ok(view(row, name, today))
@@ -66,7 +68,13 @@ pub async fn complaint(app: &App, actor: &Actor, id: &str) -> AppResult<Complain
 }
 
 /// Complaints opened between two days, or every one still open.
-pub async fn list_complaints(app: &App, actor: &Actor, from: &str, to: &str, open_only: bool) -> AppResult<Vec<ComplaintView>> {
+pub async fn list_complaints(
+    app: &App,
+    actor: &Actor,
+    from: &str,
+    to: &str,
+    open_only: bool,
+) -> AppResult<Vec<ComplaintView>> {
     actor.require_anywhere(Permission::FollowUpRead)?;
     let scope = actor.store_ids(Permission::FollowUpRead);
     let (from, to, now, actor) = (from.to_string(), to.to_string(), app.clock.now(), actor.clone());
@@ -86,13 +94,7 @@ pub async fn list_complaints(app: &App, actor: &Actor, from: &str, to: &str, ope
 }
 
 /// One change of a complaint: load in scope, check the permission and state, change, audit.
-async fn change(
-    app: &App,
-    actor: &Actor,
-    id: &str,
-    action: &'static str,
-    text: String,
-) -> AppResult<ComplaintView> {
+async fn change(app: &App, actor: &Actor, id: &str, action: &'static str, text: String) -> AppResult<ComplaintView> {
     let scope = actor.store_ids(Permission::FollowUpRead);
     let (id, now, actor) = (id.to_string(), app.clock.now(), actor.clone());
     app.db
@@ -108,7 +110,8 @@ async fn change(
                 let now_ms = now.as_millisecond();
                 let mut row = before.clone();
                 row.updated_at = now_ms;
-                let items = due_items::open_for_subject(tx, &store_id, "complaint", &id, "complaint_escalation").await?;
+                let items =
+                    due_items::open_for_subject(tx, &store_id, "complaint", &id, "complaint_escalation").await?;
                 match action {
                     "escalate" => {
                         let supervisor = supervisor_of(tx, &store_id).await?;
@@ -126,7 +129,16 @@ async fn change(
                         row.status = "solved".into();
                         row.solution = text.trim().to_string();
                         row.solved_on = Some(today.to_string());
-                        due_items::close_for_subject(tx, &store_id, "complaint", &id, "complaint_escalation", "done", now_ms).await?;
+                        due_items::close_for_subject(
+                            tx,
+                            &store_id,
+                            "complaint",
+                            &id,
+                            "complaint_escalation",
+                            "done",
+                            now_ms,
+                        )
+                        .await?;
                         // F4: the customer is told the same day the solution is found.
                         create_due(
                             tx,
@@ -151,7 +163,8 @@ async fn change(
                     _ => {
                         row.status = "closed".into();
                         row.customer_told_on = Some(today.to_string());
-                        due_items::close_for_subject(tx, &store_id, "complaint", &id, "tell_customer", "done", now_ms).await?;
+                        due_items::close_for_subject(tx, &store_id, "complaint", &id, "tell_customer", "done", now_ms)
+                            .await?;
                         // The reply is a call like any other: it goes into the call record and register.
                         let customer = match &row.customer_id {
                             Some(cid) => customers::get(tx, std::slice::from_ref(&store_id), cid).await?,
@@ -171,7 +184,11 @@ async fn change(
                             caller_name: customer.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
                             phone: customer.as_ref().map(|c| c.mobile.clone()).unwrap_or_default(),
                             answers: "{}".into(),
-                            summary: if text.trim().is_empty() { row.solution.clone() } else { text.trim().to_string() },
+                            summary: if text.trim().is_empty() {
+                                row.solution.clone()
+                            } else {
+                                text.trim().to_string()
+                            },
                             complaint_id: Some(id.clone()),
                             created_at: now_ms,
                             ..CallRow::default()
@@ -183,7 +200,20 @@ async fn change(
                     return Err(AppError::Conflict("stale_version"));
                 }
                 row.version += 1;
-                audit::record(tx, &actor, now_ms, audit::Entry { store_id: Some(&store_id), entity: "complaint", entity_id: &id, action, before: Some(&before), after: Some(&row) }).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now_ms,
+                    audit::Entry {
+                        store_id: Some(&store_id),
+                        entity: "complaint",
+                        entity_id: &id,
+                        action,
+                        before: Some(&before),
+                        after: Some(&row),
+                    },
+                )
+                .await?;
                 load(tx, row, today).await
             })
         }))
@@ -215,14 +245,29 @@ pub async fn sync_escalations(app: &App) -> AppResult<usize> {
                 let system = Actor::system(Vec::new());
                 let mut count = 0;
                 for (id, store_id, at, to) in due_items::escalated_complaints(tx).await? {
-                    let Some(before) = store::get_complaint(tx, std::slice::from_ref(&store_id), &id).await? else { continue };
+                    let Some(before) = store::get_complaint(tx, std::slice::from_ref(&store_id), &id).await? else {
+                        continue;
+                    };
                     let mut row = before.clone();
                     row.status = "escalated".into();
                     row.escalated_at = Some(at);
                     row.escalated_to = to;
                     row.updated_at = now;
                     if store::update_complaint(tx, &row).await? {
-                        audit::record(tx, &system, now, audit::Entry { store_id: Some(&store_id), entity: "complaint", entity_id: &id, action: "escalate", before: Some(&before), after: Some(&row) }).await?;
+                        audit::record(
+                            tx,
+                            &system,
+                            now,
+                            audit::Entry {
+                                store_id: Some(&store_id),
+                                entity: "complaint",
+                                entity_id: &id,
+                                action: "escalate",
+                                before: Some(&before),
+                                after: Some(&row),
+                            },
+                        )
+                        .await?;
                         count += 1;
                     }
                 }

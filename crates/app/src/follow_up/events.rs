@@ -85,7 +85,12 @@ pub async fn create_event(app: &App, actor: &Actor, input: EventInput) -> AppRes
         violations.push(Violation::new("event_on", "required"));
     }
     if event_on.is_some_and(|d| d < today) {
-        violations.push(Violation::new("event_on", "date_order").with("earliest", today).with("after_field", "today").with("found", event_on.unwrap_or(today)));
+        violations.push(
+            Violation::new("event_on", "date_order")
+                .with("earliest", today)
+                .with("after_field", "today")
+                .with("found", event_on.unwrap_or(today)),
+        );
     }
     let from = date("last_visit_from", input.last_visit_from.as_deref(), &mut violations);
     let to = date("last_visit_to", input.last_visit_to.as_deref(), &mut violations);
@@ -135,15 +140,44 @@ pub async fn create_event(app: &App, actor: &Actor, input: EventInput) -> AppRes
                 .await?;
                 let notice_due = followup::event_notice_due(event_on, &settings()).max(today);
                 for customer_id in &candidates {
-                    let Some(customer) = customers::get(tx, std::slice::from_ref(&store_id), customer_id).await? else { continue };
-                    store::insert_target(tx, &TargetRow { id: new_id(), store_id: store_id.clone(), event_id: event.id.clone(), customer_id: customer.id.clone(), notified_on: None, letter_id: None, created_at: now_ms }).await?;
+                    let Some(customer) = customers::get(tx, std::slice::from_ref(&store_id), customer_id).await? else {
+                        continue;
+                    };
+                    store::insert_target(
+                        tx,
+                        &TargetRow {
+                            id: new_id(),
+                            store_id: store_id.clone(),
+                            event_id: event.id.clone(),
+                            customer_id: customer.id.clone(),
+                            notified_on: None,
+                            letter_id: None,
+                            created_at: now_ms,
+                        },
+                    )
+                    .await?;
                     let agent = agent_for(tx, &store_id, Some(&customer)).await?;
-                    let params = serde_json::json!({"event_id": event.id, "title": event.title, "event_on": event.event_on});
-                    let spec = customer_due(&store_id, agent, "event_notice", "F5", &customer, params, None, notice_due);
+                    let params =
+                        serde_json::json!({"event_id": event.id, "title": event.title, "event_on": event.event_on});
+                    let spec =
+                        customer_due(&store_id, agent, "event_notice", "F5", &customer, params, None, notice_due);
                     create_due(tx, spec, now_ms).await?;
                 }
                 let note = serde_json::json!({"event": event, "targets": candidates.len()});
-                audit::record(tx, &actor, now_ms, audit::Entry { store_id: Some(&store_id), entity: "follow_up_event", entity_id: &event.id, action: "create", before: None::<&()>, after: Some(&note) }).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now_ms,
+                    audit::Entry {
+                        store_id: Some(&store_id),
+                        entity: "follow_up_event",
+                        entity_id: &event.id,
+                        action: "create",
+                        before: None::<&()>,
+                        after: Some(&note),
+                    },
+                )
+                .await?;
                 Ok::<_, AppError>(event.id)
             })
         }))
@@ -161,12 +195,18 @@ pub async fn event(app: &App, actor: &Actor, id: &str) -> AppResult<EventDetail>
                 let on: Date = event.event_on.parse().map_err(|e: jiff::Error| anyhow::anyhow!(e))?;
                 let mut targets = Vec::new();
                 for target in store::targets(tx, &event.store_id, &id).await? {
-                    let customer = customers::get(tx, std::slice::from_ref(&event.store_id), &target.customer_id).await?;
+                    let customer =
+                        customers::get(tx, std::slice::from_ref(&event.store_id), &target.customer_id).await?;
                     let (name, mobile, address) = customer.map(|c| (c.name, c.mobile, c.address)).unwrap_or_default();
                     targets.push(TargetView { target, name, mobile, address });
                 }
                 let letters = store::letters_of_event(tx, &event.store_id, &id).await?;
-                Ok(EventDetail { notice_due_on: followup::event_notice_due(on, &settings()).to_string(), event, targets, letters })
+                Ok(EventDetail {
+                    notice_due_on: followup::event_notice_due(on, &settings()).to_string(),
+                    event,
+                    targets,
+                    letters,
+                })
             })
         }))
         .await
@@ -191,13 +231,18 @@ pub async fn send_letters(app: &App, actor: &Actor, event_id: &str) -> AppResult
                 actor.require(Permission::FollowUpWrite, &store_id)?;
                 let today = clock::local_date(now, actor.time_zone(&store_id));
                 let now_ms = now.as_millisecond();
-                let template = if event.letter_template.is_empty() { "notice".to_string() } else { event.letter_template.clone() };
+                let template =
+                    if event.letter_template.is_empty() { "notice".to_string() } else { event.letter_template.clone() };
                 let mut count = 0;
                 for target in store::targets(tx, &store_id, &id).await? {
                     if target.notified_on.is_none() || target.letter_id.is_some() {
                         continue;
                     }
-                    let Some(customer) = customers::get(tx, std::slice::from_ref(&store_id), &target.customer_id).await? else { continue };
+                    let Some(customer) =
+                        customers::get(tx, std::slice::from_ref(&store_id), &target.customer_id).await?
+                    else {
+                        continue;
+                    };
                     let letter = LetterRow {
                         id: new_id(),
                         store_id: store_id.clone(),
@@ -216,8 +261,30 @@ pub async fn send_letters(app: &App, actor: &Actor, event_id: &str) -> AppResult
                     };
                     store::insert_letter(tx, &letter).await?;
                     store::mark_target(tx, &store_id, &id, &customer.id, None, Some(&letter.id)).await?;
-                    due_items::close_for_subject(tx, &store_id, "customer", &customer.id, "event_letter", "done", now_ms).await?;
-                    audit::record(tx, &actor, now_ms, audit::Entry { store_id: Some(&store_id), entity: "follow_up_letter", entity_id: &letter.id, action: "create", before: None::<&()>, after: Some(&letter) }).await?;
+                    due_items::close_for_subject(
+                        tx,
+                        &store_id,
+                        "customer",
+                        &customer.id,
+                        "event_letter",
+                        "done",
+                        now_ms,
+                    )
+                    .await?;
+                    audit::record(
+                        tx,
+                        &actor,
+                        now_ms,
+                        audit::Entry {
+                            store_id: Some(&store_id),
+                            entity: "follow_up_letter",
+                            entity_id: &letter.id,
+                            action: "create",
+                            before: None::<&()>,
+                            after: Some(&letter),
+                        },
+                    )
+                    .await?;
                     count += 1;
                 }
                 Ok::<_, AppError>(count)

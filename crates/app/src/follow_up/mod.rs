@@ -38,7 +38,11 @@ pub fn settings() -> FollowUpSettings {
 
 /// Who does a customer's follow-up work: the named follow-up person (F7), else the store's first
 /// follow-up agent.
-pub(crate) async fn agent_for(tx: &mut Tx, store_id: &str, customer: Option<&CustomerRow>) -> AppResult<Option<String>> {
+pub(crate) async fn agent_for(
+    tx: &mut Tx,
+    store_id: &str,
+    customer: Option<&CustomerRow>,
+) -> AppResult<Option<String>> {
     if let Some(named) = customer.and_then(|c| c.follow_up_user_id.clone()) {
         return Ok(Some(named));
     }
@@ -111,7 +115,8 @@ pub async fn schedule_visit(
         None => serde_json::json!({"visit_on": visit_on}),
     };
     let archive_by = followup::archive_due(visit_on, &settings);
-    let spec = customer_due(store_id, agent.clone(), "customer_archive", "F1", customer, params.clone(), None, archive_by);
+    let spec =
+        customer_due(store_id, agent.clone(), "customer_archive", "F1", customer, params.clone(), None, archive_by);
     create_due(tx, spec, now).await?;
     let (from, to) = followup::first_call_window(visit_on, &settings);
     let spec = customer_due(store_id, agent, "first_call", "F3", customer, params, Some(from), to);

@@ -34,7 +34,10 @@ pub type LetterView = LetterRow;
 fn period(from: &str, to: &str) -> AppResult<(Date, Date)> {
     let mut violations = Violations::new();
     let mut parse = |field: &str, text: &str| {
-        text.trim().parse::<Date>().map_err(|_| violations.push(Violation::new(field, "date_format").with("found", text))).ok()
+        text.trim()
+            .parse::<Date>()
+            .map_err(|_| violations.push(Violation::new(field, "date_format").with("found", text)))
+            .ok()
     };
     let (from_date, to_date) = (parse("from", from), parse("to", to));
     violations.finish(|| ())?;
@@ -120,7 +123,13 @@ async fn compute_board(tx: &mut Tx, store_id: &str, from: Date, to: Date, today:
     let row_of = |id: &str| -> BoardRow {
         BoardRow { user_id: id.to_string(), name: names.get(id).cloned().unwrap_or_default(), ..BoardRow::default() }
     };
-    let mut board = Board { store_id: store_id.to_string(), from: f.clone(), to: t.clone(), today: today.to_string(), ..Board::default() };
+    let mut board = Board {
+        store_id: store_id.to_string(),
+        from: f.clone(),
+        to: t.clone(),
+        today: today.to_string(),
+        ..Board::default()
+    };
     for item in due_items::of_kinds(tx, &scope, BOARD_KINDS, &f, &t).await? {
         let Some(user) = item.assignee_id.clone() else { continue };
         let line = people.entry(user.clone()).or_insert_with(|| row_of(&user));
@@ -209,15 +218,21 @@ async fn compute_board(tx: &mut Tx, store_id: &str, from: Date, to: Date, today:
 }
 
 fn board_store(actor: &Actor, asked: Option<&str>) -> AppResult<String> {
-    actor.target_store(Permission::FollowUpSupervise, asked).or_else(|_| actor.target_store(Permission::FollowUpRead, asked))
+    actor
+        .target_store(Permission::FollowUpSupervise, asked)
+        .or_else(|_| actor.target_store(Permission::FollowUpRead, asked))
 }
 
 /// The board of the actor's store for a period (this month by default).
 pub async fn board(app: &App, actor: &Actor, from: Option<&str>, to: Option<&str>) -> AppResult<Board> {
     let store_id = board_store(actor, None)?;
     let today = clock::local_date(app.clock.now(), actor.time_zone(&store_id));
-    let (first, last) = followup::summary_period("month", &followup::month_of(today)).map_err(|v| AppError::Invalid(Violations(vec![v])))?;
-    let (from, to) = period(from.filter(|s| !s.is_empty()).unwrap_or(&first.to_string()), to.filter(|s| !s.is_empty()).unwrap_or(&last.to_string()))?;
+    let (first, last) = followup::summary_period("month", &followup::month_of(today))
+        .map_err(|v| AppError::Invalid(Violations(vec![v])))?;
+    let (from, to) = period(
+        from.filter(|s| !s.is_empty()).unwrap_or(&first.to_string()),
+        to.filter(|s| !s.is_empty()).unwrap_or(&last.to_string()),
+    )?;
     app.db.read(job(move |tx| Box::pin(async move { compute_board(tx, &store_id, from, to, today).await }))).await
 }
 
@@ -235,8 +250,10 @@ fn summary_view(row: SummaryRow) -> SummaryView {
 /// Drafts (or re-drafts, while not filed) the monthly or yearly summary from the data.
 pub async fn draft_summary(app: &App, actor: &Actor, kind: &str, period_text: &str) -> AppResult<SummaryView> {
     let store_id = actor.target_store(Permission::FollowUpSupervise, None)?;
-    let (from, to) = followup::summary_period(kind, period_text.trim()).map_err(|v| AppError::Invalid(Violations(vec![v])))?;
-    let (kind, period_text, now, actor) = (kind.to_string(), period_text.trim().to_string(), app.clock.now(), actor.clone());
+    let (from, to) =
+        followup::summary_period(kind, period_text.trim()).map_err(|v| AppError::Invalid(Violations(vec![v])))?;
+    let (kind, period_text, now, actor) =
+        (kind.to_string(), period_text.trim().to_string(), app.clock.now(), actor.clone());
     app.db
         .write(job(move |tx| {
             Box::pin(async move {
@@ -257,19 +274,51 @@ pub async fn draft_summary(app: &App, actor: &Actor, kind: &str, period_text: &s
                         (existing, "redraft")
                     }
                     None => {
-                        let row = SummaryRow { id: new_id(), store_id: store_id.clone(), period_kind: kind.clone(), period: period_text.clone(), figures, body: String::new(), status: "draft".into(), filed_at: None, filed_by: None, created_at: now_ms, updated_at: now_ms, version: 1 };
+                        let row = SummaryRow {
+                            id: new_id(),
+                            store_id: store_id.clone(),
+                            period_kind: kind.clone(),
+                            period: period_text.clone(),
+                            figures,
+                            body: String::new(),
+                            status: "draft".into(),
+                            filed_at: None,
+                            filed_by: None,
+                            created_at: now_ms,
+                            updated_at: now_ms,
+                            version: 1,
+                        };
                         store::insert_summary(tx, &row).await?;
                         (row, "create")
                     }
                 };
-                audit::record(tx, &actor, now_ms, audit::Entry { store_id: Some(&store_id), entity: "follow_up_summary", entity_id: &row.id, action, before: None::<&()>, after: Some(&row) }).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now_ms,
+                    audit::Entry {
+                        store_id: Some(&store_id),
+                        entity: "follow_up_summary",
+                        entity_id: &row.id,
+                        action,
+                        before: None::<&()>,
+                        after: Some(&row),
+                    },
+                )
+                .await?;
                 Ok(summary_view(row))
             })
         }))
         .await
 }
 
-async fn change_summary(app: &App, actor: &Actor, id: &str, body: Option<String>, file: bool) -> AppResult<SummaryView> {
+async fn change_summary(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    body: Option<String>,
+    file: bool,
+) -> AppResult<SummaryView> {
     let scope = actor.store_ids(Permission::FollowUpRead);
     let (id, now, actor) = (id.to_string(), app.now_ms(), actor.clone());
     app.db
@@ -288,7 +337,16 @@ async fn change_summary(app: &App, actor: &Actor, id: &str, body: Option<String>
                     row.status = "filed".into();
                     row.filed_at = Some(now);
                     row.filed_by = actor.actor_id().map(str::to_string);
-                    due_items::close_for_subject(tx, &row.store_id, "follow_up_summary", &format!("{}:{}", row.period_kind, row.period), "summary_due", "done", now).await?;
+                    due_items::close_for_subject(
+                        tx,
+                        &row.store_id,
+                        "follow_up_summary",
+                        &format!("{}:{}", row.period_kind, row.period),
+                        "summary_due",
+                        "done",
+                        now,
+                    )
+                    .await?;
                 }
                 row.updated_at = now;
                 if !store::update_summary(tx, &row).await? {
@@ -296,7 +354,20 @@ async fn change_summary(app: &App, actor: &Actor, id: &str, body: Option<String>
                 }
                 row.version += 1;
                 let action = if file { "file" } else { "update" };
-                audit::record(tx, &actor, now, audit::Entry { store_id: Some(&row.store_id), entity: "follow_up_summary", entity_id: &id, action, before: Some(&before), after: Some(&row) }).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now,
+                    audit::Entry {
+                        store_id: Some(&row.store_id),
+                        entity: "follow_up_summary",
+                        entity_id: &id,
+                        action,
+                        before: Some(&before),
+                        after: Some(&row),
+                    },
+                )
+                .await?;
                 Ok(summary_view(row))
             })
         }))
@@ -318,7 +389,9 @@ pub async fn summary(app: &App, actor: &Actor, id: &str) -> AppResult<SummaryVie
     let id = id.to_string();
     app.db
         .read(job(move |tx| {
-            Box::pin(async move { Ok(summary_view(store::get_summary(tx, &scope, &id).await?.ok_or(AppError::NotFound)?)) })
+            Box::pin(
+                async move { Ok(summary_view(store::get_summary(tx, &scope, &id).await?.ok_or(AppError::NotFound)?)) },
+            )
         }))
         .await
 }
@@ -340,11 +413,14 @@ pub async fn next_contacts(app: &App, actor: &Actor) -> AppResult<Vec<DueItemVie
         .read(job(move |tx| {
             Box::pin(async move {
                 let far = today.checked_add(3650.days()).unwrap_or(today).to_string();
-                Ok::<_, AppError>(due_items::of_kinds(tx, &scope, &["next_service", "lost_customer"], &far, &far).await?)
+                Ok::<_, AppError>(
+                    due_items::of_kinds(tx, &scope, &["next_service", "lost_customer"], &far, &far).await?,
+                )
             })
         }))
         .await?;
-    let mut views: Vec<DueItemView> = rows.into_iter().filter(|r| r.status == "open").map(|r| DueItemView::new(r, today)).collect();
+    let mut views: Vec<DueItemView> =
+        rows.into_iter().filter(|r| r.status == "open").map(|r| DueItemView::new(r, today)).collect();
     views.sort_by(|a, b| (&a.assignee_id, &a.due_on).cmp(&(&b.assignee_id, &b.due_on)));
     Ok(views)
 }
@@ -363,21 +439,39 @@ pub async fn generate_lost_customers(app: &App, actor: &Actor) -> AppResult<usiz
                 let cutoff = today.checked_sub(i64::from(months).months()).unwrap_or(today);
                 let now_ms = now.as_millisecond();
                 let mut count = 0;
-                for (id, _, last_visit, _) in store::lost_customers(tx, &store_id, &cutoff.to_string(), "lost_customer", 500).await? {
+                for (id, _, last_visit, _) in
+                    store::lost_customers(tx, &store_id, &cutoff.to_string(), "lost_customer", 500).await?
+                {
                     let Some(last) = last_visit.and_then(|d| d.parse::<Date>().ok()) else { continue };
                     if !followup::lost_customer(last, today, months) {
                         continue;
                     }
-                    let Some(customer) = customers::get(tx, std::slice::from_ref(&store_id), &id).await? else { continue };
+                    let Some(customer) = customers::get(tx, std::slice::from_ref(&store_id), &id).await? else {
+                        continue;
+                    };
                     let agent = super::agent_for(tx, &store_id, Some(&customer)).await?;
                     let params = serde_json::json!({"last_visit_on": last});
                     let due = today.checked_add(7.days()).unwrap_or(today);
-                    let spec = customer_due(&store_id, agent, "lost_customer", "F2", &customer, params, Some(today), due);
+                    let spec =
+                        customer_due(&store_id, agent, "lost_customer", "F2", &customer, params, Some(today), due);
                     create_due(tx, spec, now_ms).await?;
                     count += 1;
                 }
                 let note = serde_json::json!({"added": count, "cutoff": cutoff});
-                audit::record(tx, &actor, now_ms, audit::Entry { store_id: Some(&store_id), entity: "follow_up", entity_id: &store_id, action: "lost_customers", before: None::<&()>, after: Some(&note) }).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now_ms,
+                    audit::Entry {
+                        store_id: Some(&store_id),
+                        entity: "follow_up",
+                        entity_id: &store_id,
+                        action: "lost_customers",
+                        before: None::<&()>,
+                        after: Some(&note),
+                    },
+                )
+                .await?;
                 Ok(count)
             })
         }))
@@ -405,7 +499,25 @@ pub async fn month_end_items(app: &App) -> AppResult<usize> {
                         }
                         let Ok((_, last)) = followup::summary_period(kind, &period_text) else { continue };
                         let supervisor = supervisor_of(tx, &store_row.id).await?;
-                        create_due(tx, DueSpec { store_id: store_row.id.clone(), assignee_id: supervisor, kind: "summary_due".into(), rule: "F8".into(), subject_type: "follow_up_summary".into(), subject_id: subject.clone(), subject_label: subject, params: serde_json::json!({"period_kind": kind, "period": period_text}), window_from: None, due_on: last, escalate_after_days: None, escalate_to_role: None }, now.as_millisecond()).await?;
+                        create_due(
+                            tx,
+                            DueSpec {
+                                store_id: store_row.id.clone(),
+                                assignee_id: supervisor,
+                                kind: "summary_due".into(),
+                                rule: "F8".into(),
+                                subject_type: "follow_up_summary".into(),
+                                subject_id: subject.clone(),
+                                subject_label: subject,
+                                params: serde_json::json!({"period_kind": kind, "period": period_text}),
+                                window_from: None,
+                                due_on: last,
+                                escalate_after_days: None,
+                                escalate_to_role: None,
+                            },
+                            now.as_millisecond(),
+                        )
+                        .await?;
                         count += 1;
                     }
                 }

@@ -62,7 +62,12 @@ pub async fn assign_stand_in(app: &App, actor: &Actor, input: StandInInput) -> A
                 if let [from, to] = dates[..]
                     && to < from
                 {
-                    violations.push(Violation::new("to_on", "date_order").with("earliest", from).with("after_field", "from_on").with("found", to));
+                    violations.push(
+                        Violation::new("to_on", "date_order")
+                            .with("earliest", from)
+                            .with("after_field", "from_on")
+                            .with("found", to),
+                    );
                 }
                 if !violations.is_empty() {
                     return Err(violations.into());
@@ -80,8 +85,25 @@ pub async fn assign_stand_in(app: &App, actor: &Actor, input: StandInInput) -> A
                     revoked_at: None,
                 };
                 store::insert_stand_in(tx, &row).await?;
-                let view = StandInView { stand_in: row, absent_name: absent.unwrap_or_default(), stand_in_name: stand_in.unwrap_or_default() };
-                audit::record(tx, &actor, now, audit::Entry { store_id: Some(&store_id), entity: "stand_in", entity_id: &view.stand_in.id, action: "assign", before: None::<&()>, after: Some(&view) }).await?;
+                let view = StandInView {
+                    stand_in: row,
+                    absent_name: absent.unwrap_or_default(),
+                    stand_in_name: stand_in.unwrap_or_default(),
+                };
+                audit::record(
+                    tx,
+                    &actor,
+                    now,
+                    audit::Entry {
+                        store_id: Some(&store_id),
+                        entity: "stand_in",
+                        entity_id: &view.stand_in.id,
+                        action: "assign",
+                        before: None::<&()>,
+                        after: Some(&view),
+                    },
+                )
+                .await?;
                 Ok(view)
             })
         }))
@@ -100,7 +122,20 @@ pub async fn revoke_stand_in(app: &App, actor: &Actor, id: &str) -> AppResult<()
                     return Err(AppError::Conflict("not_open"));
                 }
                 let after = StandInRow { revoked_at: Some(now), ..before.clone() };
-                audit::record(tx, &actor, now, audit::Entry { store_id: Some(&before.store_id), entity: "stand_in", entity_id: &id, action: "revoke", before: Some(&before), after: Some(&after) }).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now,
+                    audit::Entry {
+                        store_id: Some(&before.store_id),
+                        entity: "stand_in",
+                        entity_id: &id,
+                        action: "revoke",
+                        before: Some(&before),
+                        after: Some(&after),
+                    },
+                )
+                .await?;
                 Ok(())
             })
         }))

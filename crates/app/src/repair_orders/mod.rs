@@ -335,7 +335,8 @@ pub async fn transition(app: &App, actor: &Actor, id: &str, action: &str) -> App
                 {
                     // F1/F3: the archive within 2 days and the first call on days 3–7 follow every handover.
                     let handover = clock::local_date(clock::from_ms(now), &time_zone);
-                    crate::follow_up::schedule_visit(tx, &customer, Some((&row.id, &row.number)), handover, now).await?;
+                    crate::follow_up::schedule_visit(tx, &customer, Some((&row.id, &row.number)), handover, now)
+                        .await?;
                 }
                 let items = repair_orders::items(tx, &row.store_id, &row.id).await?;
                 let before_view = RepairOrderView::new(before, items.clone(), &time_zone);

@@ -11,8 +11,12 @@ use claimdesk_app::{AppError, audit, clock};
 use claimdesk_domain::followup::{CALL_KINDS, TOPICS};
 use serde::Deserialize;
 
-use super::view::{Action, Cell, Column, DetailView, Field, FieldGroup, FormView, ListView, PrintView, Row, Section, Table};
-use super::{Ctx, Flash, detail_page, error_page, form_page, label, list_page, options, print_page, render, see_other, timeline};
+use super::view::{
+    Action, Cell, Column, DetailView, Field, FieldGroup, FormView, ListView, PrintView, Row, Section, Table,
+};
+use super::{
+    Ctx, Flash, detail_page, error_page, form_page, label, list_page, options, print_page, render, see_other, timeline,
+};
 use crate::AppState;
 use crate::excel;
 use crate::extract::{FormData, Posted, UiActor, urlencode};
@@ -46,7 +50,8 @@ fn topic_text(locale: Locale, topics: &[String]) -> String {
 }
 
 fn calls_table(locale: Locale, calls: &[follow_up::CallView], with_answers: bool) -> Table {
-    let mut columns = cols(locale, &["fu.call.number", "fu.call.called_on", "fu.call.kind", "fu.call.outcome", "fu.call.topics"]);
+    let mut columns =
+        cols(locale, &["fu.call.number", "fu.call.called_on", "fu.call.kind", "fu.call.outcome", "fu.call.topics"]);
     if with_answers {
         columns.push(Column::new(t(locale, "fu.call.answers")));
     }
@@ -59,11 +64,18 @@ fn calls_table(locale: Locale, calls: &[follow_up::CallView], with_answers: bool
                 Cell::mono(call.number.clone()),
                 Cell::mono(call.called_on.clone()),
                 Cell::text(t(locale, &format!("fu.kind.{}", call.kind))),
-                Cell::tag(t(locale, &format!("fu.outcome.{}", call.outcome)), if call.outcome == "reached" { "tag-green" } else { "tag-orange" }),
+                Cell::tag(
+                    t(locale, &format!("fu.outcome.{}", call.outcome)),
+                    if call.outcome == "reached" { "tag-green" } else { "tag-orange" },
+                ),
                 Cell::text(topic_text(locale, &view.topic_list)),
             ];
             if with_answers {
-                let answers: Vec<String> = view.answer_map.iter().map(|(k, v)| format!("{}：{v}", t(locale, &format!("fu.topic.{k}")))).collect();
+                let answers: Vec<String> = view
+                    .answer_map
+                    .iter()
+                    .map(|(k, v)| format!("{}：{v}", t(locale, &format!("fu.topic.{k}"))))
+                    .collect();
                 let mut text = answers.join("；");
                 if !call.summary.is_empty() {
                     text = if text.is_empty() { call.summary.clone() } else { format!("{text}；{}", call.summary) };
@@ -79,7 +91,12 @@ fn calls_table(locale: Locale, calls: &[follow_up::CallView], with_answers: bool
 
 // ---------------------------------------------------------------- archive (F1, F2)
 
-pub async fn archive(State(state): State<AppState>, who: UiActor, Path(id): Path<String>, Query(flash): Query<Flash>) -> Response {
+pub async fn archive(
+    State(state): State<AppState>,
+    who: UiActor,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> Response {
     let locale = who.locale;
     let view = match follow_up::archive(&state.app, &who.actor, &id).await {
         Ok(view) => view,
@@ -88,11 +105,16 @@ pub async fn archive(State(state): State<AppState>, who: UiActor, Path(id): Path
     let customer = &view.customer;
     let zone = who.actor.time_zone(&customer.store_id).to_string();
     let history = audit::history(&state.app, "customer", id.clone()).await.map(audit::summarize).unwrap_or_default();
-    let ctx = Ctx::new(&who, "fu.archive.title", "/follow-ups").titled(customer.name.clone()).flash(flash.flash.as_deref());
+    let ctx =
+        Ctx::new(&who, "fu.archive.title", "/follow-ups").titled(customer.name.clone()).flash(flash.flash.as_deref());
     let vehicle = customer.vehicles.first();
     let calls: Vec<follow_up::CallView> = view.calls.iter().cloned().map(follow_up::CallView::new).collect();
     let next_kind = if view.due.iter().any(|d| d.kind == "second_call") { "second_call" } else { "first_call" };
-    let state_tag = if view.archived { (t(locale, "fu.archive.done"), "tag-green".to_string()) } else { (t(locale, "fu.archive.pending"), "tag-orange".to_string()) };
+    let state_tag = if view.archived {
+        (t(locale, "fu.archive.done"), "tag-green".to_string())
+    } else {
+        (t(locale, "fu.archive.pending"), "tag-orange".to_string())
+    };
     let orders = view
         .repair_orders
         .iter()
@@ -109,7 +131,11 @@ pub async fn archive(State(state): State<AppState>, who: UiActor, Path(id): Path
         .collect();
     let detail = DetailView {
         title: format!("{} · {}", customer.name, t(locale, "fu.archive.form_title")),
-        subtitle: format!("{} · {}", customer.mobile, vehicle.map(|v| format!("{} {}", v.plate, v.model)).unwrap_or_default()),
+        subtitle: format!(
+            "{} · {}",
+            customer.mobile,
+            vehicle.map(|v| format!("{} {}", v.plate, v.model)).unwrap_or_default()
+        ),
         state: Some(state_tag),
         actions: vec![
             Action::link(t(locale, "fu.archive.complete"), format!("/follow-ups/customers/{id}/archive")).primary(),
@@ -126,7 +152,10 @@ pub async fn archive(State(state): State<AppState>, who: UiActor, Path(id): Path
                     (t(locale, "customer.area"), dash(&customer.area)),
                     (t(locale, "customer.last_visit_on"), dash(customer.last_visit_on.as_deref().unwrap_or(""))),
                     (t(locale, "vehicle.plate"), dash(vehicle.map(|v| v.plate.as_str()).unwrap_or(""))),
-                    (t(locale, "vehicle.model"), dash(&vehicle.map(|v| format!("{} {}", v.brand, v.model)).unwrap_or_default())),
+                    (
+                        t(locale, "vehicle.model"),
+                        dash(&vehicle.map(|v| format!("{} {}", v.brand, v.model)).unwrap_or_default()),
+                    ),
                     (t(locale, "vehicle.vehicle_type"), dash(vehicle.map(|v| v.vehicle_type.as_str()).unwrap_or(""))),
                 ],
                 ..Section::default()
@@ -134,22 +163,48 @@ pub async fn archive(State(state): State<AppState>, who: UiActor, Path(id): Path
             Section {
                 title: t(locale, "customer.section_service"),
                 pairs: vec![
-                    (t(locale, "customer.maintenance_interval_km"), dash(&customer.maintenance_interval_km.map(|v| v.to_string()).unwrap_or_default())),
-                    (t(locale, "customer.maintenance_interval_months"), dash(&customer.maintenance_interval_months.map(|v| v.to_string()).unwrap_or_default())),
-                    (t(locale, "fu.archive.last_mileage"), dash(&view.last_mileage.map(|v| v.to_string()).unwrap_or_default())),
-                    (t(locale, "fu.archive.pace"), dash(&view.km_per_30_days.map(|v| v.to_string()).unwrap_or_default())),
-                    (t(locale, "customer.next_maintenance_on"), dash(customer.next_maintenance_on.as_deref().unwrap_or(""))),
-                    (t(locale, "fu.archive.due_mileage"), dash(&view.computed_due_mileage.map(|v| v.to_string()).unwrap_or_default())),
+                    (
+                        t(locale, "customer.maintenance_interval_km"),
+                        dash(&customer.maintenance_interval_km.map(|v| v.to_string()).unwrap_or_default()),
+                    ),
+                    (
+                        t(locale, "customer.maintenance_interval_months"),
+                        dash(&customer.maintenance_interval_months.map(|v| v.to_string()).unwrap_or_default()),
+                    ),
+                    (
+                        t(locale, "fu.archive.last_mileage"),
+                        dash(&view.last_mileage.map(|v| v.to_string()).unwrap_or_default()),
+                    ),
+                    (
+                        t(locale, "fu.archive.pace"),
+                        dash(&view.km_per_30_days.map(|v| v.to_string()).unwrap_or_default()),
+                    ),
+                    (
+                        t(locale, "customer.next_maintenance_on"),
+                        dash(customer.next_maintenance_on.as_deref().unwrap_or("")),
+                    ),
+                    (
+                        t(locale, "fu.archive.due_mileage"),
+                        dash(&view.computed_due_mileage.map(|v| v.to_string()).unwrap_or_default()),
+                    ),
                     (t(locale, "customer.wanted_services"), dash(&customer.wanted_services)),
                 ],
                 ..Section::default()
             },
             Section {
                 title: t(locale, "customer.history"),
-                table: Some(table(cols(locale, &["ro.number", "ro.checked_in_at", "ro.kind", "ro.mileage_in", "ro.complaint"]), orders, locale)),
+                table: Some(table(
+                    cols(locale, &["ro.number", "ro.checked_in_at", "ro.kind", "ro.mileage_in", "ro.complaint"]),
+                    orders,
+                    locale,
+                )),
                 ..Section::default()
             },
-            Section { title: t(locale, "fu.calls"), table: Some(calls_table(locale, &calls, true)), ..Section::default() },
+            Section {
+                title: t(locale, "fu.calls"),
+                table: Some(calls_table(locale, &calls, true)),
+                ..Section::default()
+            },
         ],
         timeline: timeline(locale, history, &zone),
         due: Some(super::worklist::due_table(locale, &view.due, false)),
@@ -164,14 +219,31 @@ fn archive_form(locale: Locale, id: &str, value: &dyn Fn(&str) -> String) -> For
         groups: vec![FieldGroup {
             title: t(locale, "customer.section_service"),
             fields: vec![
-                Field::text("maintenance_interval_km", t(locale, "customer.maintenance_interval_km"), value("maintenance_interval_km")).kind("number"),
-                Field::text("maintenance_interval_months", t(locale, "customer.maintenance_interval_months"), value("maintenance_interval_months")).kind("number"),
+                Field::text(
+                    "maintenance_interval_km",
+                    t(locale, "customer.maintenance_interval_km"),
+                    value("maintenance_interval_km"),
+                )
+                .kind("number"),
+                Field::text(
+                    "maintenance_interval_months",
+                    t(locale, "customer.maintenance_interval_months"),
+                    value("maintenance_interval_months"),
+                )
+                .kind("number"),
                 Field::text("area", t(locale, "customer.area"), value("area")),
                 Field::text("address", t(locale, "customer.address"), value("address")).wide(),
-                Field::text("wanted_services", t(locale, "customer.wanted_services"), value("wanted_services")).kind("textarea").wide(),
-                Field::text("next_contact", t(locale, "fu.next_contact"), value("next_contact"))
-                    .options(options(locale, "fu.reason", follow_up_reasons())),
-                Field::text("next_contact_on", t(locale, "fu.next_contact_on"), value("next_contact_on")).kind("date").hint(t(locale, "fu.next_contact_hint")),
+                Field::text("wanted_services", t(locale, "customer.wanted_services"), value("wanted_services"))
+                    .kind("textarea")
+                    .wide(),
+                Field::text("next_contact", t(locale, "fu.next_contact"), value("next_contact")).options(options(
+                    locale,
+                    "fu.reason",
+                    follow_up_reasons(),
+                )),
+                Field::text("next_contact_on", t(locale, "fu.next_contact_on"), value("next_contact_on"))
+                    .kind("date")
+                    .hint(t(locale, "fu.next_contact_hint")),
                 Field::text("version", "", value("version")).kind("hidden"),
             ],
         }],
@@ -247,7 +319,15 @@ pub async fn archive_print(State(state): State<AppState>, who: UiActor, Path(id)
     let orders = view
         .repair_orders
         .iter()
-        .map(|o| Row { cells: vec![Cell::text(o.number.clone()), Cell::text(o.checked_in_at.get(..10).unwrap_or("").to_string()), Cell::text(t(locale, &format!("ro.kind.{}", o.kind))), Cell::money(o.mileage_in.to_string())], alert: false })
+        .map(|o| Row {
+            cells: vec![
+                Cell::text(o.number.clone()),
+                Cell::text(o.checked_in_at.get(..10).unwrap_or("").to_string()),
+                Cell::text(t(locale, &format!("ro.kind.{}", o.kind))),
+                Cell::money(o.mileage_in.to_string()),
+            ],
+            alert: false,
+        })
         .collect();
     let print = PrintView {
         title: t(locale, "customer.form_title"),
@@ -262,18 +342,39 @@ pub async fn archive_print(State(state): State<AppState>, who: UiActor, Path(id)
                     (t(locale, "customer.address"), dash(&c.address)),
                     (t(locale, "customer.mobile"), dash(&c.mobile)),
                     (t(locale, "customer.last_visit_on"), dash(c.last_visit_on.as_deref().unwrap_or(""))),
-                    (t(locale, "vehicle.model"), dash(&vehicle.map(|v| format!("{} {}", v.brand, v.model)).unwrap_or_default())),
+                    (
+                        t(locale, "vehicle.model"),
+                        dash(&vehicle.map(|v| format!("{} {}", v.brand, v.model)).unwrap_or_default()),
+                    ),
                     (t(locale, "vehicle.plate"), dash(vehicle.map(|v| v.plate.as_str()).unwrap_or(""))),
                     (t(locale, "vehicle.vehicle_type"), dash(vehicle.map(|v| v.vehicle_type.as_str()).unwrap_or(""))),
-                    (t(locale, "customer.maintenance_interval_km"), dash(&c.maintenance_interval_km.map(|v| v.to_string()).unwrap_or_default())),
-                    (t(locale, "customer.maintenance_interval_months"), dash(&c.maintenance_interval_months.map(|v| v.to_string()).unwrap_or_default())),
+                    (
+                        t(locale, "customer.maintenance_interval_km"),
+                        dash(&c.maintenance_interval_km.map(|v| v.to_string()).unwrap_or_default()),
+                    ),
+                    (
+                        t(locale, "customer.maintenance_interval_months"),
+                        dash(&c.maintenance_interval_months.map(|v| v.to_string()).unwrap_or_default()),
+                    ),
                     (t(locale, "customer.next_maintenance_on"), dash(c.next_maintenance_on.as_deref().unwrap_or(""))),
                     (t(locale, "customer.wanted_services"), dash(&c.wanted_services)),
                 ],
                 ..Section::default()
             },
-            Section { title: t(locale, "customer.history"), table: Some(table(cols(locale, &["ro.number", "ro.checked_in_at", "ro.kind", "ro.mileage_in"]), orders, locale)), ..Section::default() },
-            Section { title: t(locale, "fu.calls"), table: Some(calls_table(locale, &calls, true)), ..Section::default() },
+            Section {
+                title: t(locale, "customer.history"),
+                table: Some(table(
+                    cols(locale, &["ro.number", "ro.checked_in_at", "ro.kind", "ro.mileage_in"]),
+                    orders,
+                    locale,
+                )),
+                ..Section::default()
+            },
+            Section {
+                title: t(locale, "fu.calls"),
+                table: Some(calls_table(locale, &calls, true)),
+                ..Section::default()
+            },
         ],
         signatures: vec![t(locale, "print.signature_staff")],
     };
@@ -298,15 +399,37 @@ fn call_form(locale: Locale, customer_id: Option<&str>, form: &FormData, used: &
         if used.iter().any(|u| u == topic) {
             label_text = format!("{label_text}（{}）", t(locale, "fu.call.asked_first"));
         }
-        script.push(Field::text(&format!("topic.{topic}"), label_text, if form.has(&format!("topic.{topic}")) { "1" } else { "" }).kind("checkbox"));
-        script.push(Field::text(&format!("answer.{topic}"), t(locale, "fu.call.answer"), value(&format!("answer.{topic}"))).kind("textarea"));
+        script.push(
+            Field::text(
+                &format!("topic.{topic}"),
+                label_text,
+                if form.has(&format!("topic.{topic}")) { "1" } else { "" },
+            )
+            .kind("checkbox"),
+        );
+        let answer = format!("{} · {}", t(locale, &format!("fu.topic.{topic}")), t(locale, "fu.call.answer"));
+        script.push(
+            Field::text(&format!("answer.{topic}"), answer, value(&format!("answer.{topic}"))).kind("textarea").wide(),
+        );
     }
     let kinds: Vec<&str> = CALL_KINDS.iter().copied().filter(|k| *k != "complaint_reply").collect();
     let mut head = vec![
-        Field::text("kind", t(locale, "fu.call.kind"), value("kind")).options(options(locale, "fu.kind", &kinds)).required(),
-        Field::text("outcome", t(locale, "fu.call.outcome"), value("outcome")).options(options(locale, "fu.outcome", &["reached", "unreachable"])),
-        Field::text("satisfaction", t(locale, "fu.call.satisfaction"), value("satisfaction"))
-            .options(vec![(String::new(), t(locale, "form.choose")), ("5".into(), "5".into()), ("4".into(), "4".into()), ("3".into(), "3".into()), ("2".into(), "2".into()), ("1".into(), "1".into())]),
+        Field::text("kind", t(locale, "fu.call.kind"), value("kind"))
+            .options(options(locale, "fu.kind", &kinds))
+            .required(),
+        Field::text("outcome", t(locale, "fu.call.outcome"), value("outcome")).options(options(
+            locale,
+            "fu.outcome",
+            &["reached", "unreachable"],
+        )),
+        Field::text("satisfaction", t(locale, "fu.call.satisfaction"), value("satisfaction")).options(vec![
+            (String::new(), t(locale, "form.choose")),
+            ("5".into(), "5".into()),
+            ("4".into(), "4".into()),
+            ("3".into(), "3".into()),
+            ("2".into(), "2".into()),
+            ("1".into(), "1".into()),
+        ]),
         Field::text("event_id", "", value("event_id")).kind("hidden"),
     ];
     if customer_id.is_none() {
@@ -326,18 +449,36 @@ fn call_form(locale: Locale, customer_id: Option<&str>, form: &FormData, used: &
                 title: t(locale, "fu.complaint.title"),
                 fields: vec![
                     Field::text("summary", t(locale, "fu.call.summary"), value("summary")).kind("textarea").wide(),
-                    Field::text("complaint", t(locale, "fu.complaint.content"), value("complaint")).kind("textarea").wide().hint(t(locale, "fu.complaint.hint")),
-                    Field::text("complaint_answered", t(locale, "fu.complaint.answered"), if form.has("complaint_answered") { "1" } else { "" }).kind("checkbox"),
+                    Field::text("complaint", t(locale, "fu.complaint.content"), value("complaint"))
+                        .kind("textarea")
+                        .wide()
+                        .hint(t(locale, "fu.complaint.hint")),
+                    Field::text(
+                        "complaint_answered",
+                        t(locale, "fu.complaint.answered"),
+                        if form.has("complaint_answered") { "1" } else { "" },
+                    )
+                    .kind("checkbox"),
                 ],
             },
         ],
         submit: t(locale, "action.save"),
-        cancel_href: Some(customer_id.map(|id| format!("/follow-ups/customers/{id}")).unwrap_or_else(|| "/follow-ups/registers".into())),
+        cancel_href: Some(
+            customer_id
+                .map(|id| format!("/follow-ups/customers/{id}"))
+                .unwrap_or_else(|| "/follow-ups/registers".into()),
+        ),
         ..FormView::default()
     }
 }
 
-async fn call_page(state: &AppState, who: &UiActor, customer_id: Option<&str>, form: &FormData, violations: Option<&claimdesk_domain::Violations>) -> Response {
+async fn call_page(
+    state: &AppState,
+    who: &UiActor,
+    customer_id: Option<&str>,
+    form: &FormData,
+    violations: Option<&claimdesk_domain::Violations>,
+) -> Response {
     let locale = who.locale;
     let mut earlier = Vec::new();
     let mut customer_name = String::new();
@@ -350,7 +491,12 @@ async fn call_page(state: &AppState, who: &UiActor, customer_id: Option<&str>, f
             Err(error) => return error_page(locale, error),
         }
     }
-    let used: Vec<String> = earlier.iter().rev().find(|c| c.call.kind == "first_call" && c.call.outcome == "reached").map(|c| c.topic_list.clone()).unwrap_or_default();
+    let used: Vec<String> = earlier
+        .iter()
+        .rev()
+        .find(|c| c.call.kind == "first_call" && c.call.outcome == "reached")
+        .map(|c| c.topic_list.clone())
+        .unwrap_or_default();
     let mut view = call_form(locale, customer_id, form, if form.get("kind") == "second_call" { &used } else { &[] });
     if !customer_name.is_empty() {
         view.title = format!("{} · {customer_name}", view.title);
@@ -376,7 +522,11 @@ async fn call_page(state: &AppState, who: &UiActor, customer_id: Option<&str>, f
     let detail = DetailView {
         title: view.title.clone(),
         sections: vec![
-            Section { title: t(locale, "fu.call.earlier"), table: Some(calls_table(locale, &earlier, true)), ..Section::default() },
+            Section {
+                title: t(locale, "fu.call.earlier"),
+                table: Some(calls_table(locale, &earlier, true)),
+                ..Section::default()
+            },
             Section { title: t(locale, "fu.call.this_call"), form: Some(view), ..Section::default() },
         ],
         ..DetailView::default()
@@ -396,7 +546,12 @@ impl WithStatus for (StatusCode, Response) {
     }
 }
 
-pub async fn call_new(State(state): State<AppState>, who: UiActor, Path(id): Path<String>, Query(params): Query<CallParams>) -> Response {
+pub async fn call_new(
+    State(state): State<AppState>,
+    who: UiActor,
+    Path(id): Path<String>,
+    Query(params): Query<CallParams>,
+) -> Response {
     let form = FormData(vec![
         ("kind".into(), params.kind.unwrap_or_else(|| "first_call".into())),
         ("outcome".into(), "reached".into()),
@@ -416,7 +571,10 @@ fn call_input(form: &FormData, customer_id: Option<String>) -> CallForm {
         kind: form.get("kind").into(),
         outcome: form.get("outcome").into(),
         topics: TOPICS.iter().filter(|topic| form.has(&format!("topic.{topic}"))).map(|t| t.to_string()).collect(),
-        answers: TOPICS.iter().map(|topic| (topic.to_string(), form.get(&format!("answer.{topic}")).to_string())).collect(),
+        answers: TOPICS
+            .iter()
+            .map(|topic| (topic.to_string(), form.get(&format!("answer.{topic}")).to_string()))
+            .collect(),
         satisfaction: form.int("satisfaction"),
         summary: form.get("summary").into(),
         caller_name: form.get("caller_name").into(),
@@ -433,13 +591,17 @@ async fn save_call(state: &AppState, posted: Posted, customer_id: Option<String>
     match follow_up::record_call(&state.app, &who.actor, call_input(&form, customer_id.clone())).await {
         Ok(call) => {
             let to = match (&call.call.complaint_id, &customer_id) {
-                (Some(complaint), _) if call.call.kind != "complaint_reply" => format!("/follow-ups/complaints/{complaint}"),
+                (Some(complaint), _) if call.call.kind != "complaint_reply" => {
+                    format!("/follow-ups/complaints/{complaint}")
+                }
                 (_, Some(id)) => format!("/follow-ups/customers/{id}"),
                 _ => "/follow-ups/registers".into(),
             };
             see_other(&to, "form.saved")
         }
-        Err(AppError::Invalid(violations)) => call_page(state, &who, customer_id.as_deref(), &form, Some(&violations)).await,
+        Err(AppError::Invalid(violations)) => {
+            call_page(state, &who, customer_id.as_deref(), &form, Some(&violations)).await
+        }
         Err(error) => error_page(who.locale, error),
     }
 }
@@ -483,7 +645,22 @@ fn complaints_table(locale: Locale, items: &[follow_up::ComplaintView]) -> Table
             }
         })
         .collect();
-    table(cols(locale, &["fu.complaint.number", "customer.name", "fu.complaint.content", "fu.complaint.opened_on", "fu.status", "fu.complaint.age", "fu.complaint.solution"]), rows, locale)
+    table(
+        cols(
+            locale,
+            &[
+                "fu.complaint.number",
+                "customer.name",
+                "fu.complaint.content",
+                "fu.complaint.opened_on",
+                "fu.status",
+                "fu.complaint.age",
+                "fu.complaint.solution",
+            ],
+        ),
+        rows,
+        locale,
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -500,21 +677,37 @@ pub struct PeriodParams {
 
 fn this_month(state: &AppState, who: &UiActor) -> (String, String) {
     let today = clock::local_date(state.app.clock.now(), who.actor.home_time_zone());
-    let (from, to) = claimdesk_domain::followup::summary_period("month", &claimdesk_domain::followup::month_of(today)).unwrap_or((today, today));
+    let (from, to) = claimdesk_domain::followup::summary_period("month", &claimdesk_domain::followup::month_of(today))
+        .unwrap_or((today, today));
     (from.to_string(), to.to_string())
 }
 
 impl PeriodParams {
     fn range(&self, state: &AppState, who: &UiActor) -> (String, String) {
         let (from, to) = this_month(state, who);
-        (self.from.clone().filter(|s| !s.is_empty()).unwrap_or(from), self.to.clone().filter(|s| !s.is_empty()).unwrap_or(to))
+        (
+            self.from.clone().filter(|s| !s.is_empty()).unwrap_or(from),
+            self.to.clone().filter(|s| !s.is_empty()).unwrap_or(to),
+        )
     }
 }
 
 fn period_filters(locale: Locale, from: &str, to: &str) -> Vec<super::view::Filter> {
     vec![
-        super::view::Filter { name: "from".into(), label: t(locale, "fu.from"), value: from.into(), placeholder: "2024-05-01".into(), ..Default::default() },
-        super::view::Filter { name: "to".into(), label: t(locale, "fu.to"), value: to.into(), placeholder: "2024-05-31".into(), ..Default::default() },
+        super::view::Filter {
+            name: "from".into(),
+            label: t(locale, "fu.from"),
+            value: from.into(),
+            placeholder: "2024-05-01".into(),
+            ..Default::default()
+        },
+        super::view::Filter {
+            name: "to".into(),
+            label: t(locale, "fu.to"),
+            value: to.into(),
+            placeholder: "2024-05-31".into(),
+            ..Default::default()
+        },
     ]
 }
 
@@ -528,19 +721,35 @@ pub async fn complaints(State(state): State<AppState>, who: UiActor, Query(param
     };
     let ctx = Ctx::new(&who, "fu.complaints", "/follow-ups/complaints").flash(params.flash.as_deref());
     let mut filters = period_filters(locale, &from, &to);
-    filters.push(super::view::Filter { name: "open".into(), label: t(locale, "fu.status"), value: params.open.clone().unwrap_or_default(), options: vec![(String::new(), t(locale, "fu.all")), ("1".into(), t(locale, "fu.open_only"))], ..Default::default() });
+    filters.push(super::view::Filter {
+        name: "open".into(),
+        label: t(locale, "fu.status"),
+        value: params.open.clone().unwrap_or_default(),
+        options: vec![(String::new(), t(locale, "fu.all")), ("1".into(), t(locale, "fu.open_only"))],
+        ..Default::default()
+    });
     let list = ListView {
         title: t(locale, "fu.complaints"),
         action_path: "/follow-ups/complaints".into(),
         filters,
-        actions: vec![Action::link(t(locale, "action.export"), format!("/follow-ups/complaints.xlsx?from={from}&to={to}&open={}", if open { "1" } else { "" }))],
-        pager: super::view::Pager { summary: Catalog::get().format(locale, "list.rows", [("total", items.len().to_string().as_str())]), ..Default::default() },
+        actions: vec![Action::link(
+            t(locale, "action.export"),
+            format!("/follow-ups/complaints.xlsx?from={from}&to={to}&open={}", if open { "1" } else { "" }),
+        )],
+        pager: super::view::Pager {
+            summary: Catalog::get().format(locale, "list.rows", [("total", items.len().to_string().as_str())]),
+            ..Default::default()
+        },
         table: complaints_table(locale, &items),
     };
     list_page(&ctx, &list)
 }
 
-pub async fn complaints_export(State(state): State<AppState>, who: UiActor, Query(params): Query<PeriodParams>) -> Response {
+pub async fn complaints_export(
+    State(state): State<AppState>,
+    who: UiActor,
+    Query(params): Query<PeriodParams>,
+) -> Response {
     let (from, to) = params.range(&state, &who);
     match follow_up::list_complaints(&state.app, &who.actor, &from, &to, params.open.as_deref() == Some("1")).await {
         Ok(items) => xlsx(&t(who.locale, "fu.complaints"), &complaints_table(who.locale, &items), "complaints.xlsx"),
@@ -553,7 +762,12 @@ fn xlsx(sheet: &str, table: &Table, file: &str) -> Response {
     excel::download(sheet, &columns, &table.text_rows(), file)
 }
 
-pub async fn complaint(State(state): State<AppState>, who: UiActor, Path(id): Path<String>, Query(flash): Query<Flash>) -> Response {
+pub async fn complaint(
+    State(state): State<AppState>,
+    who: UiActor,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> Response {
     let locale = who.locale;
     let view = match follow_up::complaint(&state.app, &who.actor, &id).await {
         Ok(view) => view,
@@ -562,7 +776,9 @@ pub async fn complaint(State(state): State<AppState>, who: UiActor, Path(id): Pa
     let c = &view.complaint;
     let zone = who.actor.time_zone(&c.store_id).to_string();
     let history = audit::history(&state.app, "complaint", id.clone()).await.map(audit::summarize).unwrap_or_default();
-    let ctx = Ctx::new(&who, "fu.complaint.title", "/follow-ups/complaints").titled(c.number.clone()).flash(flash.flash.as_deref());
+    let ctx = Ctx::new(&who, "fu.complaint.title", "/follow-ups/complaints")
+        .titled(c.number.clone())
+        .flash(flash.flash.as_deref());
     let mut actions = Vec::new();
     if view.actions.contains(&"escalate") {
         actions.push(Action::post(t(locale, "fu.complaint.escalate"), format!("/follow-ups/complaints/{id}/escalate")));
@@ -577,7 +793,10 @@ pub async fn complaint(State(state): State<AppState>, who: UiActor, Path(id): Pa
             (t(locale, "fu.complaint.content"), c.content.clone()),
             (t(locale, "fu.complaint.opened_on"), c.opened_on.clone()),
             (t(locale, "fu.complaint.age"), view.age_days.to_string()),
-            (t(locale, "fu.complaint.escalated_at"), c.escalated_at.map(|at| clock::display_local(at, &zone)).unwrap_or_else(|| "—".into())),
+            (
+                t(locale, "fu.complaint.escalated_at"),
+                c.escalated_at.map(|at| clock::display_local(at, &zone)).unwrap_or_else(|| "—".into()),
+            ),
             (t(locale, "fu.complaint.solution"), dash(&c.solution)),
             (t(locale, "fu.complaint.solved_on"), dash(c.solved_on.as_deref().unwrap_or(""))),
             (t(locale, "fu.complaint.told_on"), dash(c.customer_told_on.as_deref().unwrap_or(""))),
@@ -585,23 +804,62 @@ pub async fn complaint(State(state): State<AppState>, who: UiActor, Path(id): Pa
         ..Section::default()
     }];
     if view.actions.contains(&"solve") {
-        sections.push(Section { title: t(locale, "fu.complaint.solve"), form: Some(text_form(locale, &format!("/follow-ups/complaints/{id}/solve"), "solution", "fu.complaint.solution", "fu.complaint.solve", true)), ..Section::default() });
+        sections.push(Section {
+            title: t(locale, "fu.complaint.solve"),
+            form: Some(text_form(
+                locale,
+                &format!("/follow-ups/complaints/{id}/solve"),
+                "solution",
+                "fu.complaint.solution",
+                "fu.complaint.solve",
+                true,
+            )),
+            ..Section::default()
+        });
     }
     if view.actions.contains(&"tell_customer") {
-        sections.push(Section { title: t(locale, "fu.complaint.tell"), form: Some(text_form(locale, &format!("/follow-ups/complaints/{id}/tell_customer"), "note", "fu.call.summary", "fu.complaint.tell", false)), ..Section::default() });
+        sections.push(Section {
+            title: t(locale, "fu.complaint.tell"),
+            form: Some(text_form(
+                locale,
+                &format!("/follow-ups/complaints/{id}/tell_customer"),
+                "note",
+                "fu.call.summary",
+                "fu.complaint.tell",
+                false,
+            )),
+            ..Section::default()
+        });
     }
     let (text, class) = complaint_state(locale, &c.status);
-    let detail = DetailView { title: c.number.clone(), subtitle: view.customer_name.clone(), state: Some((text, class)), actions, sections, timeline: timeline(locale, history, &zone), due: None };
+    let detail = DetailView {
+        title: c.number.clone(),
+        subtitle: view.customer_name.clone(),
+        state: Some((text, class)),
+        actions,
+        sections,
+        timeline: timeline(locale, history, &zone),
+        due: None,
+    };
     detail_page(&ctx, &detail)
 }
 
 fn text_form(locale: Locale, action: &str, name: &str, label_key: &str, submit_key: &str, required: bool) -> FormView {
     let mut field = Field::text(name, t(locale, label_key), "").kind("textarea").wide();
     field.required = required;
-    FormView { action: action.into(), groups: vec![FieldGroup { title: String::new(), fields: vec![field] }], submit: t(locale, submit_key), ..FormView::default() }
+    FormView {
+        action: action.into(),
+        groups: vec![FieldGroup { title: String::new(), fields: vec![field] }],
+        submit: t(locale, submit_key),
+        ..FormView::default()
+    }
 }
 
-pub async fn complaint_action(State(state): State<AppState>, Path((id, action)): Path<(String, String)>, posted: Posted) -> Response {
+pub async fn complaint_action(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+    posted: Posted,
+) -> Response {
     let Posted { who, form } = posted;
     let result = match action.as_str() {
         "escalate" => follow_up::escalate(&state.app, &who.actor, &id).await,
@@ -612,9 +870,17 @@ pub async fn complaint_action(State(state): State<AppState>, Path((id, action)):
     match result {
         Ok(_) => see_other(&format!("/follow-ups/complaints/{id}"), "form.saved"),
         Err(AppError::Invalid(violations)) => {
-            let message = violations.iter().map(|v| Catalog::get().violation(who.locale, v)).collect::<Vec<_>>().join("；");
+            let message =
+                violations.iter().map(|v| Catalog::get().violation(who.locale, v)).collect::<Vec<_>>().join("；");
             let ctx = Ctx::new(&who, "fu.complaint.title", "/follow-ups/complaints");
-            let mut view = text_form(who.locale, &format!("/follow-ups/complaints/{id}/solve"), "solution", "fu.complaint.solution", "fu.complaint.solve", true);
+            let mut view = text_form(
+                who.locale,
+                &format!("/follow-ups/complaints/{id}/solve"),
+                "solution",
+                "fu.complaint.solution",
+                "fu.complaint.solve",
+                true,
+            );
             view.apply_messages(vec![("solution".into(), message)], who.locale);
             form_page(&ctx, &view, StatusCode::UNPROCESSABLE_ENTITY)
         }
@@ -640,17 +906,72 @@ fn register_table(locale: Locale, registers: &follow_up::Registers, form: &str) 
     let name = |id: &Option<String>| id.as_ref().and_then(|id| registers.names.get(id)).cloned().unwrap_or_default();
     match form {
         "letter_register" => table(
-            cols(locale, &["fu.letter.number", "fu.letter.sent_on", "fu.letter.template", "fu.letter.recipient", "customer.address", "fu.letter.subject", "fu.agent"]),
-            registers.letters.iter().map(|l| Row { cells: vec![Cell::mono(l.number.clone()), Cell::mono(l.sent_on.clone()), Cell::text(t(locale, &format!("fu.template.{}", l.template))), Cell::text(l.recipient.clone()), Cell::text(l.address.clone()), Cell::text(l.subject.clone()), Cell::text(name(&l.created_by))], alert: false }).collect(),
+            cols(
+                locale,
+                &[
+                    "fu.letter.number",
+                    "fu.letter.sent_on",
+                    "fu.letter.template",
+                    "fu.letter.recipient",
+                    "customer.address",
+                    "fu.letter.subject",
+                    "fu.agent",
+                ],
+            ),
+            registers
+                .letters
+                .iter()
+                .map(|l| Row {
+                    cells: vec![
+                        Cell::mono(l.number.clone()),
+                        Cell::mono(l.sent_on.clone()),
+                        Cell::text(t(locale, &format!("fu.template.{}", l.template))),
+                        Cell::text(l.recipient.clone()),
+                        Cell::text(l.address.clone()),
+                        Cell::text(l.subject.clone()),
+                        Cell::text(name(&l.created_by)),
+                    ],
+                    alert: false,
+                })
+                .collect(),
             locale,
         ),
         "call_register" => table(
-            cols(locale, &["fu.call.number", "fu.call.called_on", "fu.call.direction", "fu.call.caller", "customer.mobile", "fu.call.kind", "fu.call.outcome", "fu.agent"]),
-            registers.calls.iter().map(|c| Row { cells: vec![Cell::mono(c.number.clone()), Cell::mono(c.called_on.clone()), Cell::text(t(locale, &format!("fu.direction.{}", c.direction))), Cell::text(c.caller_name.clone()), Cell::mono(c.phone.clone()), Cell::text(t(locale, &format!("fu.kind.{}", c.kind))), Cell::text(t(locale, &format!("fu.outcome.{}", c.outcome))), Cell::text(name(&c.agent_id))], alert: false }).collect(),
+            cols(
+                locale,
+                &[
+                    "fu.call.number",
+                    "fu.call.called_on",
+                    "fu.call.direction",
+                    "fu.call.caller",
+                    "customer.mobile",
+                    "fu.call.kind",
+                    "fu.call.outcome",
+                    "fu.agent",
+                ],
+            ),
+            registers
+                .calls
+                .iter()
+                .map(|c| Row {
+                    cells: vec![
+                        Cell::mono(c.number.clone()),
+                        Cell::mono(c.called_on.clone()),
+                        Cell::text(t(locale, &format!("fu.direction.{}", c.direction))),
+                        Cell::text(c.caller_name.clone()),
+                        Cell::mono(c.phone.clone()),
+                        Cell::text(t(locale, &format!("fu.kind.{}", c.kind))),
+                        Cell::text(t(locale, &format!("fu.outcome.{}", c.outcome))),
+                        Cell::text(name(&c.agent_id)),
+                    ],
+                    alert: false,
+                })
+                .collect(),
             locale,
         ),
         _ => {
-            let views: Vec<follow_up::CallView> = registers.calls.iter().cloned().map(follow_up::CallView::new).collect();
+            let views: Vec<follow_up::CallView> =
+                registers.calls.iter().cloned().map(follow_up::CallView::new).collect();
             let mut table = calls_table(locale, &views, true);
             table.columns.insert(1, Column::new(t(locale, "fu.call.caller")));
             for (row, call) in table.rows.iter_mut().zip(&registers.calls) {
@@ -667,14 +988,21 @@ fn register_form(params: &RegisterParams) -> &'static str {
 
 pub async fn registers(State(state): State<AppState>, who: UiActor, Query(params): Query<RegisterParams>) -> Response {
     let locale = who.locale;
-    let (from, to) = PeriodParams { from: params.from.clone(), to: params.to.clone(), ..Default::default() }.range(&state, &who);
+    let (from, to) =
+        PeriodParams { from: params.from.clone(), to: params.to.clone(), ..Default::default() }.range(&state, &who);
     let form = register_form(&params);
     let registers = match follow_up::registers(&state.app, &who.actor, &from, &to).await {
         Ok(registers) => registers,
         Err(error) => return error_page(locale, error),
     };
     let ctx = Ctx::new(&who, &format!("fu.register.{form}"), "/follow-ups/registers");
-    let mut filters = vec![super::view::Filter { name: "form".into(), label: t(locale, "fu.register.form"), value: form.into(), options: options(locale, "fu.register", REGISTER_FORMS), ..Default::default() }];
+    let mut filters = vec![super::view::Filter {
+        name: "form".into(),
+        label: t(locale, "fu.register.form"),
+        value: form.into(),
+        options: options(locale, "fu.register", REGISTER_FORMS),
+        ..Default::default()
+    }];
     filters.extend(period_filters(locale, &from, &to));
     let query = format!("form={form}&from={}&to={}", urlencode(&from), urlencode(&to));
     let table = register_table(locale, &registers, form);
@@ -687,36 +1015,63 @@ pub async fn registers(State(state): State<AppState>, who: UiActor, Query(params
             Action::link(t(locale, "action.export"), format!("/follow-ups/registers.xlsx?{query}")),
             Action::link(t(locale, "action.print"), format!("/follow-ups/registers/print?{query}")),
         ],
-        pager: super::view::Pager { summary: Catalog::get().format(locale, "list.rows", [("total", table.rows.len().to_string().as_str())]), ..Default::default() },
+        pager: super::view::Pager {
+            summary: Catalog::get().format(locale, "list.rows", [("total", table.rows.len().to_string().as_str())]),
+            ..Default::default()
+        },
         table,
     };
     list_page(&ctx, &list)
 }
 
-pub async fn registers_export(State(state): State<AppState>, who: UiActor, Query(params): Query<RegisterParams>) -> Response {
-    let (from, to) = PeriodParams { from: params.from.clone(), to: params.to.clone(), ..Default::default() }.range(&state, &who);
+pub async fn registers_export(
+    State(state): State<AppState>,
+    who: UiActor,
+    Query(params): Query<RegisterParams>,
+) -> Response {
+    let (from, to) =
+        PeriodParams { from: params.from.clone(), to: params.to.clone(), ..Default::default() }.range(&state, &who);
     let form = register_form(&params);
     match follow_up::registers(&state.app, &who.actor, &from, &to).await {
-        Ok(registers) => xlsx(&t(who.locale, &format!("fu.register.{form}")), &register_table(who.locale, &registers, form), &format!("{form}-{from}-{to}.xlsx")),
+        Ok(registers) => xlsx(
+            &t(who.locale, &format!("fu.register.{form}")),
+            &register_table(who.locale, &registers, form),
+            &format!("{form}-{from}-{to}.xlsx"),
+        ),
         Err(error) => error_page(who.locale, error),
     }
 }
 
-pub async fn registers_print(State(state): State<AppState>, who: UiActor, Query(params): Query<RegisterParams>) -> Response {
+pub async fn registers_print(
+    State(state): State<AppState>,
+    who: UiActor,
+    Query(params): Query<RegisterParams>,
+) -> Response {
     let locale = who.locale;
-    let (from, to) = PeriodParams { from: params.from.clone(), to: params.to.clone(), ..Default::default() }.range(&state, &who);
+    let (from, to) =
+        PeriodParams { from: params.from.clone(), to: params.to.clone(), ..Default::default() }.range(&state, &who);
     let form = register_form(&params);
     let registers = match follow_up::registers(&state.app, &who.actor, &from, &to).await {
         Ok(registers) => registers,
         Err(error) => return error_page(locale, error),
     };
-    let store = who.actor.current_store.as_deref().and_then(|id| who.actor.store(id)).map(|s| s.name.clone()).unwrap_or_default();
+    let store = who
+        .actor
+        .current_store
+        .as_deref()
+        .and_then(|id| who.actor.store(id))
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
     let print = PrintView {
         title: t(locale, &format!("fu.register.{form}")),
         store_name: store,
         form_no: format!("{from} – {to}"),
         printed_at: clock::display_local(state.app.now_ms(), who.actor.home_time_zone()),
-        sections: vec![Section { title: format!("{} {from} – {to}", t(locale, "fu.period")), table: Some(register_table(locale, &registers, form)), ..Section::default() }],
+        sections: vec![Section {
+            title: format!("{} {from} – {to}", t(locale, "fu.period")),
+            table: Some(register_table(locale, &registers, form)),
+            ..Section::default()
+        }],
         signatures: vec![t(locale, "fu.signature_agent"), t(locale, "fu.signature_supervisor")],
     };
     print_page(locale, &print)
@@ -730,14 +1085,35 @@ pub async fn events(State(state): State<AppState>, who: UiActor, Query(flash): Q
         Ok(items) => items,
         Err(error) => return error_page(locale, error),
     };
-    let rows = items.iter().map(|e| Row { cells: vec![Cell::link(e.title.clone(), format!("/follow-ups/events/{}", e.id)), Cell::text(t(locale, &format!("fu.event.kind.{}", e.kind))), Cell::mono(e.event_on.clone()), Cell::text(e.place.clone())], alert: false }).collect();
-    let table = table(cols(locale, &["fu.event.title_field", "fu.event.kind", "fu.event.event_on", "fu.event.place"]), rows, locale);
+    let rows = items
+        .iter()
+        .map(|e| Row {
+            cells: vec![
+                Cell::link(e.title.clone(), format!("/follow-ups/events/{}", e.id)),
+                Cell::text(t(locale, &format!("fu.event.kind.{}", e.kind))),
+                Cell::mono(e.event_on.clone()),
+                Cell::text(e.place.clone()),
+            ],
+            alert: false,
+        })
+        .collect();
+    let table = table(
+        cols(locale, &["fu.event.title_field", "fu.event.kind", "fu.event.event_on", "fu.event.place"]),
+        rows,
+        locale,
+    );
     let ctx = Ctx::new(&who, "fu.events", "/follow-ups/events").flash(flash.flash.as_deref());
     let list = ListView {
         title: t(locale, "fu.events"),
         action_path: "/follow-ups/events".into(),
-        actions: vec![Action::link(t(locale, "action.new"), "/follow-ups/events/new").primary(), Action::link(t(locale, "action.export"), "/follow-ups/events.xlsx")],
-        pager: super::view::Pager { summary: Catalog::get().format(locale, "list.rows", [("total", items.len().to_string().as_str())]), ..Default::default() },
+        actions: vec![
+            Action::link(t(locale, "action.new"), "/follow-ups/events/new").primary(),
+            Action::link(t(locale, "action.export"), "/follow-ups/events.xlsx"),
+        ],
+        pager: super::view::Pager {
+            summary: Catalog::get().format(locale, "list.rows", [("total", items.len().to_string().as_str())]),
+            ..Default::default()
+        },
         table,
         ..ListView::default()
     };
@@ -748,8 +1124,27 @@ pub async fn events_export(State(state): State<AppState>, who: UiActor) -> Respo
     let locale = who.locale;
     match follow_up::list_events(&state.app, &who.actor).await {
         Ok(items) => {
-            let rows = items.iter().map(|e| Row { cells: vec![Cell::text(e.title.clone()), Cell::text(t(locale, &format!("fu.event.kind.{}", e.kind))), Cell::text(e.event_on.clone()), Cell::text(e.place.clone())], alert: false }).collect();
-            xlsx(&t(locale, "fu.events"), &table(cols(locale, &["fu.event.title_field", "fu.event.kind", "fu.event.event_on", "fu.event.place"]), rows, locale), "events.xlsx")
+            let rows = items
+                .iter()
+                .map(|e| Row {
+                    cells: vec![
+                        Cell::text(e.title.clone()),
+                        Cell::text(t(locale, &format!("fu.event.kind.{}", e.kind))),
+                        Cell::text(e.event_on.clone()),
+                        Cell::text(e.place.clone()),
+                    ],
+                    alert: false,
+                })
+                .collect();
+            xlsx(
+                &t(locale, "fu.events"),
+                &table(
+                    cols(locale, &["fu.event.title_field", "fu.event.kind", "fu.event.event_on", "fu.event.place"]),
+                    rows,
+                    locale,
+                ),
+                "events.xlsx",
+            )
         }
         Err(error) => error_page(locale, error),
     }
@@ -766,20 +1161,29 @@ fn event_form(locale: Locale, form: &FormData) -> FormView {
             FieldGroup {
                 title: String::new(),
                 fields: vec![
-                    Field::text("kind", t(locale, "fu.event.kind"), value("kind")).options(options(locale, "fu.event.kind", &["customer_event", "offer_month", "free_inspection_week"])).required(),
+                    Field::text("kind", t(locale, "fu.event.kind"), value("kind"))
+                        .options(options(
+                            locale,
+                            "fu.event.kind",
+                            &["customer_event", "offer_month", "free_inspection_week"],
+                        ))
+                        .required(),
                     Field::text("title", t(locale, "fu.event.title_field"), value("title")).required(),
                     Field::text("event_on", t(locale, "fu.event.event_on"), value("event_on")).kind("date").required(),
                     Field::text("place", t(locale, "fu.event.place"), value("place")),
                     Field::text("content", t(locale, "fu.event.content"), value("content")).kind("textarea").wide(),
-                    Field::text("letter_template", t(locale, "fu.letter.template"), value("letter_template")).options(templates),
+                    Field::text("letter_template", t(locale, "fu.letter.template"), value("letter_template"))
+                        .options(templates),
                 ],
             },
             FieldGroup {
                 title: t(locale, "fu.event.targets"),
                 fields: vec![
                     Field::text("target_model", t(locale, "vehicle.model"), value("target_model")),
-                    Field::text("last_visit_from", t(locale, "fu.event.last_visit_from"), value("last_visit_from")).kind("date"),
-                    Field::text("last_visit_to", t(locale, "fu.event.last_visit_to"), value("last_visit_to")).kind("date"),
+                    Field::text("last_visit_from", t(locale, "fu.event.last_visit_from"), value("last_visit_from"))
+                        .kind("date"),
+                    Field::text("last_visit_to", t(locale, "fu.event.last_visit_to"), value("last_visit_to"))
+                        .kind("date"),
                     Field::text("target_area", t(locale, "customer.area"), value("target_area")),
                 ],
             },
@@ -822,7 +1226,12 @@ pub async fn event_create(State(state): State<AppState>, posted: Posted) -> Resp
     }
 }
 
-pub async fn event_show(State(state): State<AppState>, who: UiActor, Path(id): Path<String>, Query(flash): Query<Flash>) -> Response {
+pub async fn event_show(
+    State(state): State<AppState>,
+    who: UiActor,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> Response {
     let locale = who.locale;
     let detail = match follow_up::event(&state.app, &who.actor, &id).await {
         Ok(detail) => detail,
@@ -835,7 +1244,10 @@ pub async fn event_show(State(state): State<AppState>, who: UiActor, Path(id): P
         .iter()
         .map(|target| Row {
             cells: vec![
-                Cell::link(target.name.clone(), format!("/follow-ups/customers/{}/call?kind=event_notice&event_id={id}", target.target.customer_id)),
+                Cell::link(
+                    target.name.clone(),
+                    format!("/follow-ups/customers/{}/call?kind=event_notice&event_id={id}", target.target.customer_id),
+                ),
                 Cell::mono(target.mobile.clone()),
                 Cell::text(target.address.clone()),
                 Cell::mono(target.target.notified_on.clone().unwrap_or_default()),
@@ -859,11 +1271,35 @@ pub async fn event_show(State(state): State<AppState>, who: UiActor, Path(id): P
                     (t(locale, "fu.event.notice_due"), detail.notice_due_on.clone()),
                     (t(locale, "fu.event.place"), dash(&e.place)),
                     (t(locale, "fu.event.content"), dash(&e.content)),
-                    (t(locale, "fu.letter.template"), if e.letter_template.is_empty() { "—".into() } else { t(locale, &format!("fu.template.{}", e.letter_template)) }),
+                    (
+                        t(locale, "fu.letter.template"),
+                        if e.letter_template.is_empty() {
+                            "—".into()
+                        } else {
+                            t(locale, &format!("fu.template.{}", e.letter_template))
+                        },
+                    ),
                 ],
                 ..Section::default()
             },
-            Section { title: format!("{} ({})", t(locale, "fu.event.targets"), detail.targets.len()), table: Some(table(cols(locale, &["customer.name", "customer.mobile", "customer.address", "fu.event.notified_on", "fu.letter.title"]), targets, locale)), ..Section::default() },
+            Section {
+                title: format!("{} ({})", t(locale, "fu.event.targets"), detail.targets.len()),
+                table: Some(table(
+                    cols(
+                        locale,
+                        &[
+                            "customer.name",
+                            "customer.mobile",
+                            "customer.address",
+                            "fu.event.notified_on",
+                            "fu.letter.title",
+                        ],
+                    ),
+                    targets,
+                    locale,
+                )),
+                ..Section::default()
+            },
         ],
         ..DetailView::default()
     };
@@ -903,7 +1339,13 @@ pub async fn event_letters_print(State(state): State<AppState>, who: UiActor, Pa
             let body = catalog.format(
                 locale,
                 &format!("fu.template.{}.body", letter.template),
-                [("name", letter.recipient.as_str()), ("title", e.title.as_str()), ("date", e.event_on.as_str()), ("place", e.place.as_str()), ("store", store.as_str())],
+                [
+                    ("name", letter.recipient.as_str()),
+                    ("title", e.title.as_str()),
+                    ("date", e.event_on.as_str()),
+                    ("place", e.place.as_str()),
+                    ("store", store.as_str()),
+                ],
             );
             (letter.recipient.clone(), letter.address.clone(), body, letter.number.clone())
         })
@@ -923,8 +1365,12 @@ fn stand_in_form(locale: Locale, form: &FormData, staff: &[(String, String)]) ->
         groups: vec![FieldGroup {
             title: String::new(),
             fields: vec![
-                Field::text("absent_user_id", t(locale, "fu.stand_in.absent"), value("absent_user_id")).options(people.clone()).required(),
-                Field::text("stand_in_user_id", t(locale, "fu.stand_in.stand_in"), value("stand_in_user_id")).options(people).required(),
+                Field::text("absent_user_id", t(locale, "fu.stand_in.absent"), value("absent_user_id"))
+                    .options(people.clone())
+                    .required(),
+                Field::text("stand_in_user_id", t(locale, "fu.stand_in.stand_in"), value("stand_in_user_id"))
+                    .options(people)
+                    .required(),
                 Field::text("from_on", t(locale, "fu.from"), value("from_on")).kind("date").required(),
                 Field::text("to_on", t(locale, "fu.to"), value("to_on")).kind("date").required(),
                 Field::text("reason", t(locale, "fu.stand_in.reason"), value("reason")),
@@ -935,7 +1381,13 @@ fn stand_in_form(locale: Locale, form: &FormData, staff: &[(String, String)]) ->
     }
 }
 
-async fn stand_ins_page(state: &AppState, who: &UiActor, form: &FormData, violations: Option<&claimdesk_domain::Violations>, flash: Option<&str>) -> Response {
+async fn stand_ins_page(
+    state: &AppState,
+    who: &UiActor,
+    form: &FormData,
+    violations: Option<&claimdesk_domain::Violations>,
+    flash: Option<&str>,
+) -> Response {
     let locale = who.locale;
     let items = match follow_up::list_stand_ins(&state.app, &who.actor).await {
         Ok(items) => items,
@@ -951,7 +1403,14 @@ async fn stand_ins_page(state: &AppState, who: &UiActor, form: &FormData, violat
                     Cell::text(s.stand_in_name.clone()),
                     Cell::mono(format!("{} – {}", s.stand_in.from_on, s.stand_in.to_on)),
                     Cell::text(s.stand_in.reason.clone()),
-                    if revoked { Cell::tag(t(locale, "fu.stand_in.revoked"), "tag-gray") } else { Cell::link(t(locale, "fu.stand_in.revoke"), format!("/follow-ups/stand-ins/{}/revoke", s.stand_in.id)) },
+                    if revoked {
+                        Cell::tag(t(locale, "fu.stand_in.revoked"), "tag-gray")
+                    } else {
+                        Cell::link(
+                            t(locale, "fu.stand_in.revoke"),
+                            format!("/follow-ups/stand-ins/{}/revoke", s.stand_in.id),
+                        )
+                    },
                 ],
                 alert: false,
             }
@@ -966,7 +1425,18 @@ async fn stand_ins_page(state: &AppState, who: &UiActor, form: &FormData, violat
     let detail = DetailView {
         title: t(locale, "fu.stand_ins"),
         sections: vec![
-            Section { title: t(locale, "fu.stand_ins"), table: Some(table(cols(locale, &["fu.stand_in.absent", "fu.stand_in.stand_in", "fu.period", "fu.stand_in.reason", "fu.status"]), rows, locale)), ..Section::default() },
+            Section {
+                title: t(locale, "fu.stand_ins"),
+                table: Some(table(
+                    cols(
+                        locale,
+                        &["fu.stand_in.absent", "fu.stand_in.stand_in", "fu.period", "fu.stand_in.reason", "fu.status"],
+                    ),
+                    rows,
+                    locale,
+                )),
+                ..Section::default()
+            },
             Section { title: t(locale, "fu.stand_in.new"), form: Some(view), ..Section::default() },
         ],
         ..DetailView::default()
@@ -1007,7 +1477,10 @@ pub async fn stand_in_confirm(who: UiActor, Path(id): Path<String>) -> Response 
     let ctx = Ctx::new(&who, "fu.stand_in.revoke", "/follow-ups/stand-ins");
     let detail = DetailView {
         title: t(who.locale, "fu.stand_in.revoke"),
-        actions: vec![Action::post(t(who.locale, "fu.stand_in.revoke"), format!("/follow-ups/stand-ins/{id}/revoke")).primary(), Action::link(t(who.locale, "action.back"), "/follow-ups/stand-ins")],
+        actions: vec![
+            Action::post(t(who.locale, "fu.stand_in.revoke"), format!("/follow-ups/stand-ins/{id}/revoke")).primary(),
+            Action::link(t(who.locale, "action.back"), "/follow-ups/stand-ins"),
+        ],
         ..DetailView::default()
     };
     detail_page(&ctx, &detail)
@@ -1019,21 +1492,42 @@ fn next_table(locale: Locale, items: &[claimdesk_app::worklist::DueItemView], na
     let rows = items
         .iter()
         .map(|item| {
-            let person = item.assignee_id.as_ref().and_then(|id| names.iter().find(|(uid, _)| uid == id)).map(|(_, n)| n.clone()).unwrap_or_default();
-            let reason = item.params.get("reason").and_then(|r| r.as_str()).map(|r| t(locale, &format!("fu.reason.{r}"))).unwrap_or_else(|| t(locale, &format!("due.{}", item.kind)));
+            let person = item
+                .assignee_id
+                .as_ref()
+                .and_then(|id| names.iter().find(|(uid, _)| uid == id))
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default();
+            let reason = item
+                .params
+                .get("reason")
+                .and_then(|r| r.as_str())
+                .map(|r| t(locale, &format!("fu.reason.{r}")))
+                .unwrap_or_else(|| t(locale, &format!("due.{}", item.kind)));
             Row {
                 cells: vec![
                     Cell::text(person),
                     Cell::link(item.subject_label.clone(), format!("/follow-ups/customers/{}", item.subject_id)),
                     Cell::text(reason),
                     Cell::mono(item.due_on.clone()),
-                    Cell::link(t(locale, "fu.call.new"), format!("/follow-ups/customers/{}/call?kind={}", item.subject_id, if item.kind == "lost_customer" { "lost_customer" } else { "next_service" })),
+                    Cell::link(
+                        t(locale, "fu.call.new"),
+                        format!(
+                            "/follow-ups/customers/{}/call?kind={}",
+                            item.subject_id,
+                            if item.kind == "lost_customer" { "lost_customer" } else { "next_service" }
+                        ),
+                    ),
                 ],
                 alert: item.days_overdue > 0,
             }
         })
         .collect();
-    table(cols(locale, &["fu.agent", "customer.name", "fu.next_contact", "worklist.due_on", "fu.call.new"]), rows, locale)
+    table(
+        cols(locale, &["fu.agent", "customer.name", "fu.next_contact", "worklist.due_on", "fu.call.new"]),
+        rows,
+        locale,
+    )
 }
 
 pub async fn next_service(State(state): State<AppState>, who: UiActor, Query(flash): Query<Flash>) -> Response {
@@ -1047,8 +1541,14 @@ pub async fn next_service(State(state): State<AppState>, who: UiActor, Query(fla
     let list = ListView {
         title: t(locale, "fu.next_service"),
         action_path: "/follow-ups/next-service".into(),
-        actions: vec![Action::post(t(locale, "fu.lost.generate"), "/follow-ups/lost-customers").primary(), Action::link(t(locale, "action.export"), "/follow-ups/next-service.xlsx")],
-        pager: super::view::Pager { summary: Catalog::get().format(locale, "list.rows", [("total", items.len().to_string().as_str())]), ..Default::default() },
+        actions: vec![
+            Action::post(t(locale, "fu.lost.generate"), "/follow-ups/lost-customers").primary(),
+            Action::link(t(locale, "action.export"), "/follow-ups/next-service.xlsx"),
+        ],
+        pager: super::view::Pager {
+            summary: Catalog::get().format(locale, "list.rows", [("total", items.len().to_string().as_str())]),
+            ..Default::default()
+        },
         table: next_table(locale, &items, &names),
         ..ListView::default()
     };
@@ -1108,7 +1608,11 @@ fn people_table(locale: Locale, board: &Board) -> Table {
         .chain(std::iter::once(&board.totals))
         .map(|p| Row {
             cells: vec![
-                Cell::text(if p.user_id.is_empty() && p.name.is_empty() { t(locale, "fu.board.total") } else { p.name.clone() }),
+                Cell::text(if p.user_id.is_empty() && p.name.is_empty() {
+                    t(locale, "fu.board.total")
+                } else {
+                    p.name.clone()
+                }),
                 Cell::money(p.due.to_string()),
                 Cell::money(p.done.to_string()),
                 Cell::money(p.overdue.to_string()),
@@ -1128,8 +1632,10 @@ fn people_table(locale: Locale, board: &Board) -> Table {
     table(columns, rows, locale)
 }
 
-fn complaint_table(locale: Locale, board: &Board) -> Table {
+fn figures_table(locale: Locale, board: &Board) -> Table {
     let pairs = [
+        ("fu.board.first_calls", board.first_calls),
+        ("fu.board.second_calls", board.second_calls),
         ("fu.board.complaints_opened", board.complaints_opened),
         ("fu.board.complaints_escalated", board.complaints_escalated),
         ("fu.board.complaints_solved", board.complaints_solved),
@@ -1144,7 +1650,10 @@ fn complaint_table(locale: Locale, board: &Board) -> Table {
         ("fu.board.event_notices", board.event_notices),
         ("fu.board.letters", board.letters),
     ];
-    let rows = pairs.iter().map(|(key, n)| Row { cells: vec![Cell::text(t(locale, key)), Cell::money(n.to_string())], alert: false }).collect();
+    let rows = pairs
+        .iter()
+        .map(|(key, n)| Row { cells: vec![Cell::text(t(locale, key)), Cell::money(n.to_string())], alert: false })
+        .collect();
     table(vec![Column::new(t(locale, "fu.board.figure")), Column::right(t(locale, "fu.board.value"))], rows, locale)
 }
 
@@ -1156,15 +1665,36 @@ fn bar_chart(title: &str, bars: &[(String, f64)], color: &str) -> String {
     let n = bars.len().max(1) as f64;
     let slot = (width - 40.0) / n;
     let bar = (slot * 0.6).min(48.0);
-    let mut svg = format!("<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {height}\" width=\"100%\" style=\"max-width:{width}px\" xmlns=\"http://www.w3.org/2000/svg\"><title>{}</title>", escape(title), escape(title));
-    svg.push_str(&format!("<line x1=\"30\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#999\"/>", height - 30.0, width - 10.0, height - 30.0));
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {height}\" width=\"100%\" style=\"max-width:{width}px\" xmlns=\"http://www.w3.org/2000/svg\"><title>{}</title>",
+        escape(title),
+        escape(title)
+    );
+    svg.push_str(&format!(
+        "<line x1=\"30\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#999\"/>",
+        height - 30.0,
+        width - 10.0,
+        height - 30.0
+    ));
     for (index, (label, value)) in bars.iter().enumerate() {
         let h = (value / max) * (height - 70.0);
         let x = 30.0 + slot * index as f64 + (slot - bar) / 2.0;
         let y = height - 30.0 - h;
-        svg.push_str(&format!("<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{h:.1}\" fill=\"{color}\"/>"));
-        svg.push_str(&format!("<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222\">{}</text>", x + bar / 2.0, y - 4.0, format_value(*value)));
-        svg.push_str(&format!("<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#444\">{}</text>", x + bar / 2.0, height - 12.0, escape(label)));
+        svg.push_str(&format!(
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{h:.1}\" fill=\"{color}\"/>"
+        ));
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222\">{}</text>",
+            x + bar / 2.0,
+            y - 4.0,
+            format_value(*value)
+        ));
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#444\">{}</text>",
+            x + bar / 2.0,
+            height - 12.0,
+            escape(label)
+        ));
     }
     svg.push_str("</svg>");
     svg
@@ -1180,10 +1710,15 @@ fn escape(text: &str) -> String {
 
 fn charts(locale: Locale, board: &Board) -> Vec<(String, String)> {
     let per_person: Vec<(String, f64)> = board.people.iter().map(|p| (p.name.clone(), p.done as f64)).collect();
-    let scores: Vec<(String, f64)> = board.satisfaction_scores.iter().map(|(s, n)| (s.to_string(), *n as f64)).collect();
-    let days: Vec<(String, f64)> = board.calls_by_day.iter().map(|(d, n)| (d.get(5..).unwrap_or(d).to_string(), *n as f64)).collect();
+    let scores: Vec<(String, f64)> =
+        board.satisfaction_scores.iter().map(|(s, n)| (s.to_string(), *n as f64)).collect();
+    let days: Vec<(String, f64)> =
+        board.calls_by_day.iter().map(|(d, n)| (d.get(5..).unwrap_or(d).to_string(), *n as f64)).collect();
     vec![
-        (t(locale, "fu.chart.done_per_person"), bar_chart(&t(locale, "fu.chart.done_per_person"), &per_person, "#1677ff")),
+        (
+            t(locale, "fu.chart.done_per_person"),
+            bar_chart(&t(locale, "fu.chart.done_per_person"), &per_person, "#1677ff"),
+        ),
         (t(locale, "fu.chart.calls_per_day"), bar_chart(&t(locale, "fu.chart.calls_per_day"), &days, "#13a8a8")),
         (t(locale, "fu.chart.satisfaction"), bar_chart(&t(locale, "fu.chart.satisfaction"), &scores, "#fa8c16")),
     ]
@@ -1201,12 +1736,18 @@ pub async fn board(State(state): State<AppState>, who: UiActor, Query(params): Q
         title: t(locale, "fu.board.title"),
         subtitle: format!("{} – {}", board.from, board.to),
         actions: vec![
-            Action::link(t(locale, "action.export"), format!("/follow-ups/board.xlsx?from={}&to={}", board.from, board.to)),
+            Action::link(
+                t(locale, "action.export"),
+                format!("/follow-ups/board.xlsx?from={}&to={}", board.from, board.to),
+            ),
             Action::link(t(locale, "fu.summaries"), "/follow-ups/summaries"),
         ],
         figures: figures(locale, &board),
         charts: charts(locale, &board),
-        tables: vec![(t(locale, "fu.board.people"), people_table(locale, &board)), (t(locale, "fu.board.figures"), complaint_table(locale, &board))],
+        tables: vec![
+            (t(locale, "fu.board.people"), people_table(locale, &board)),
+            (t(locale, "fu.board.figures"), figures_table(locale, &board)),
+        ],
         form: None,
     })
 }
@@ -1225,7 +1766,11 @@ fn draft_form(locale: Locale, form: &FormData) -> FormView {
         groups: vec![FieldGroup {
             title: String::new(),
             fields: vec![
-                Field::text("period_kind", t(locale, "fu.summary.kind"), form.get("period_kind")).options(options(locale, "fu.summary.kind", &["month", "year"])),
+                Field::text("period_kind", t(locale, "fu.summary.kind"), form.get("period_kind")).options(options(
+                    locale,
+                    "fu.summary.kind",
+                    &["month", "year"],
+                )),
                 Field::text("period", t(locale, "fu.period"), form.get("period")).required().hint("2024-05 / 2024"),
             ],
         }],
@@ -1234,7 +1779,13 @@ fn draft_form(locale: Locale, form: &FormData) -> FormView {
     }
 }
 
-async fn summaries_page(state: &AppState, who: &UiActor, form: &FormData, violations: Option<&claimdesk_domain::Violations>, flash: Option<&str>) -> Response {
+async fn summaries_page(
+    state: &AppState,
+    who: &UiActor,
+    form: &FormData,
+    violations: Option<&claimdesk_domain::Violations>,
+    flash: Option<&str>,
+) -> Response {
     let locale = who.locale;
     let items = match follow_up::list_summaries(&state.app, &who.actor).await {
         Ok(items) => items,
@@ -1244,8 +1795,14 @@ async fn summaries_page(state: &AppState, who: &UiActor, form: &FormData, violat
         .iter()
         .map(|s| Row {
             cells: vec![
-                Cell::link(format!("{} {}", t(locale, &format!("fu.summary.kind.{}", s.period_kind)), s.period), format!("/follow-ups/summaries/{}", s.id)),
-                Cell::tag(t(locale, &format!("fu.summary.status.{}", s.status)), if s.status == "filed" { "tag-green" } else { "tag-orange" }),
+                Cell::link(
+                    format!("{} {}", t(locale, &format!("fu.summary.kind.{}", s.period_kind)), s.period),
+                    format!("/follow-ups/summaries/{}", s.id),
+                ),
+                Cell::tag(
+                    t(locale, &format!("fu.summary.status.{}", s.status)),
+                    if s.status == "filed" { "tag-green" } else { "tag-orange" },
+                ),
             ],
             alert: false,
         })
@@ -1258,7 +1815,11 @@ async fn summaries_page(state: &AppState, who: &UiActor, form: &FormData, violat
     let detail = DetailView {
         title: t(locale, "fu.summaries"),
         sections: vec![
-            Section { title: t(locale, "fu.summaries"), table: Some(table(cols(locale, &["fu.period", "fu.status"]), rows, locale)), ..Section::default() },
+            Section {
+                title: t(locale, "fu.summaries"),
+                table: Some(table(cols(locale, &["fu.period", "fu.status"]), rows, locale)),
+                ..Section::default()
+            },
             Section { title: t(locale, "fu.summary.draft"), form: Some(view), ..Section::default() },
         ],
         ..DetailView::default()
@@ -1269,7 +1830,10 @@ async fn summaries_page(state: &AppState, who: &UiActor, form: &FormData, violat
 
 pub async fn summaries(State(state): State<AppState>, who: UiActor, Query(flash): Query<Flash>) -> Response {
     let today = clock::local_date(state.app.clock.now(), who.actor.home_time_zone());
-    let form = FormData(vec![("period_kind".into(), "month".into()), ("period".into(), claimdesk_domain::followup::month_of(today))]);
+    let form = FormData(vec![
+        ("period_kind".into(), "month".into()),
+        ("period".into(), claimdesk_domain::followup::month_of(today)),
+    ]);
     summaries_page(&state, &who, &form, None, flash.flash.as_deref()).await
 }
 
@@ -1282,7 +1846,12 @@ pub async fn summary_draft(State(state): State<AppState>, posted: Posted) -> Res
     }
 }
 
-pub async fn summary_show(State(state): State<AppState>, who: UiActor, Path(id): Path<String>, Query(flash): Query<Flash>) -> Response {
+pub async fn summary_show(
+    State(state): State<AppState>,
+    who: UiActor,
+    Path(id): Path<String>,
+    Query(flash): Query<Flash>,
+) -> Response {
     let locale = who.locale;
     let view = match follow_up::summary(&state.app, &who.actor, &id).await {
         Ok(view) => view,
@@ -1290,29 +1859,50 @@ pub async fn summary_show(State(state): State<AppState>, who: UiActor, Path(id):
     };
     let s = &view.summary;
     let title = format!("{} {}", t(locale, &format!("fu.summary.kind.{}", s.period_kind)), s.period);
-    let ctx = Ctx::new(&who, "fu.summaries", "/follow-ups/summaries").titled(title.clone()).flash(flash.flash.as_deref());
+    let ctx =
+        Ctx::new(&who, "fu.summaries", "/follow-ups/summaries").titled(title.clone()).flash(flash.flash.as_deref());
     let filed = s.status == "filed";
     let form = (!filed).then(|| FormView {
         title: t(locale, "fu.summary.body"),
         action: format!("/follow-ups/summaries/{id}"),
-        groups: vec![FieldGroup { title: String::new(), fields: vec![Field::text("body", t(locale, "fu.summary.body"), s.body.clone()).kind("textarea").wide(), Field::text("version", "", s.version.to_string()).kind("hidden")] }],
+        groups: vec![FieldGroup {
+            title: String::new(),
+            fields: vec![
+                Field::text("body", t(locale, "fu.summary.body"), s.body.clone()).kind("textarea").wide(),
+                Field::text("version", "", s.version.to_string()).kind("hidden"),
+            ],
+        }],
         submit: t(locale, "action.save"),
         secondary_submit: None,
         ..FormView::default()
     });
     let mut actions = vec![Action::link(t(locale, "action.print"), format!("/follow-ups/summaries/{id}/print"))];
     if !filed {
-        actions.insert(0, Action::post(t(locale, "fu.summary.file"), format!("/follow-ups/summaries/{id}/file")).primary());
+        actions.insert(
+            0,
+            Action::post(t(locale, "fu.summary.file"), format!("/follow-ups/summaries/{id}/file")).primary(),
+        );
     }
-    let mut tables = vec![(t(locale, "fu.board.people"), people_table(locale, &view.board)), (t(locale, "fu.board.figures"), complaint_table(locale, &view.board))];
+    let mut tables = vec![
+        (t(locale, "fu.board.people"), people_table(locale, &view.board)),
+        (t(locale, "fu.board.figures"), figures_table(locale, &view.board)),
+    ];
     if filed {
         let body = Row { cells: vec![Cell::text(s.body.clone())], alert: false };
-        tables.insert(0, (t(locale, "fu.summary.body"), table(vec![Column::new(t(locale, "fu.summary.body"))], vec![body], locale)));
+        tables.insert(
+            0,
+            (t(locale, "fu.summary.body"), table(vec![Column::new(t(locale, "fu.summary.body"))], vec![body], locale)),
+        );
     }
     render(&BoardPage {
         ctx: &ctx,
         title: title.clone(),
-        subtitle: format!("{} · {} – {}", t(locale, &format!("fu.summary.status.{}", s.status)), view.board.from, view.board.to),
+        subtitle: format!(
+            "{} · {} – {}",
+            t(locale, &format!("fu.summary.status.{}", s.status)),
+            view.board.from,
+            view.board.to
+        ),
         actions,
         figures: figures(locale, &view.board),
         charts: charts(locale, &view.board),
@@ -1349,9 +1939,21 @@ pub async fn summary_print(State(state): State<AppState>, who: UiActor, Path(id)
         form_no: format!("ZJ-{}-{}", s.period_kind.to_uppercase(), s.period),
         printed_at: clock::display_local(state.app.now_ms(), who.actor.home_time_zone()),
         sections: vec![
-            Section { title: t(locale, "fu.summary.body"), pairs: vec![(t(locale, "fu.summary.body"), dash(&s.body))], ..Section::default() },
-            Section { title: t(locale, "fu.board.figures"), table: Some(complaint_table(locale, &view.board)), ..Section::default() },
-            Section { title: t(locale, "fu.board.people"), table: Some(people_table(locale, &view.board)), ..Section::default() },
+            Section {
+                title: t(locale, "fu.summary.body"),
+                pairs: vec![(t(locale, "fu.summary.body"), dash(&s.body))],
+                ..Section::default()
+            },
+            Section {
+                title: t(locale, "fu.board.figures"),
+                table: Some(figures_table(locale, &view.board)),
+                ..Section::default()
+            },
+            Section {
+                title: t(locale, "fu.board.people"),
+                table: Some(people_table(locale, &view.board)),
+                ..Section::default()
+            },
         ],
         signatures: vec![t(locale, "fu.signature_supervisor")],
     };
