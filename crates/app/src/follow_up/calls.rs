@@ -256,7 +256,8 @@ async fn settle(
     };
     if call.outcome == "unreachable" {
         // Unreachable: try again the next day while the window lasts, then hand it to the supervisor.
-        for item in due_items::open_for_subject(tx, store_id, "customer", &customer.id, due_kind).await? {
+        let open = due_items::open_for_subject(tx, store_id, "customer", &customer.id, due_kind).await?;
+        if let Some(item) = open.into_iter().next() {
             let window_to = item.due_on.parse::<Date>().unwrap_or(today);
             match followup::next_attempt(today, window_to) {
                 Some(next) => {
