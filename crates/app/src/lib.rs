@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod clock;
 pub mod customers;
 pub mod error;
+pub mod follow_up;
 pub mod org;
 pub mod page;
 pub mod repair_orders;

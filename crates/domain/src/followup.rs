@@ -56,11 +56,36 @@ pub static RULES: &[RuleDef] = &[
         example: r#"{"last_visit": "2023-11-13", "today": "2024-05-14"}"#,
         eval: lost_customer_rule,
     },
+    RuleDef {
+        name: "follow-up-call",
+        summary_zh: "回访记录检查：接通的回访须勾选话题；二次回访的话题不得与首次重复；未接通次日再拨，窗口结束后升级",
+        summary_en: "Follow-up call check: a reached call names its topics; the second call repeats none of the first's; an unreachable call is retried the next day until the window ends, then escalated",
+        basis: "Store practice (seed article: 第二次回访内容不重复), rules.md D",
+        example: r#"{"kind": "second_call", "outcome": "reached", "topics": ["new_needs", "events"], "first_call_topics": ["usage", "service_opinion"]}"#,
+        eval: follow_up_call_rule,
+    },
+    RuleDef {
+        name: "summary-period",
+        summary_zh: "小结周期：月度小结（YYYY-MM）或年度总结（YYYY）的起止日，期末当天到期",
+        summary_en: "Summary period: first and last day of a monthly (YYYY-MM) or yearly (YYYY) summary, due on the last day",
+        basis: "Store practice (seed article: 月度小结、年度总结), rules.md D",
+        example: r#"{"kind": "month", "period": "2024-02"}"#,
+        eval: summary_period_rule,
+    },
 ];
 
 /// Every violation code this module can produce (words in `web/messages/followup.toml` and `common.toml`).
-pub const CODES: &[&str] =
-    &["out_of_range", "date_out_of_range", "date_order", "followup_window_order", "maintenance_interval_missing"];
+pub const CODES: &[&str] = &[
+    "out_of_range",
+    "date_out_of_range",
+    "date_order",
+    "followup_window_order",
+    "maintenance_interval_missing",
+    "unknown_value",
+    "call_topics_required",
+    "second_call_repeats_topics",
+    "period_format",
+];
 
 /// A store's follow-up practice (跟踪服务规范): every day count of rules.md part D, changeable per store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -263,6 +288,154 @@ pub fn next_maintenance_due_by(
 /// customer is still current.
 pub fn lost_customer(last_visit: Date, today: Date, months: u32) -> bool {
     today > calendar::last_day_after_months(last_visit, months.into())
+}
+
+/// The questions of the call script (回访话术), in the order the agent asks them: how the car is used,
+/// the opinion of the service, new needs, tips for the customer, new services, events.
+pub const TOPICS: &[&str] = &["usage", "service_opinion", "new_needs", "tips", "new_services", "events"];
+
+/// What a call is for: the two follow-up calls, a lost-customer call (流失客户回访), an event notice, a
+/// next-service contact, the calls customers make to the desk, and the call that tells a customer the
+/// solution to their complaint.
+pub const CALL_KINDS: &[&str] = &[
+    "first_call",
+    "second_call",
+    "lost_customer",
+    "event_notice",
+    "next_service",
+    "inbound_consultation",
+    "inbound_complaint",
+    "complaint_reply",
+];
+
+/// Whether the customer was reached.
+pub const CALL_OUTCOMES: &[&str] = &["reached", "unreachable"];
+
+/// What the desk records of one call, before the store sees it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallInput {
+    pub kind: String,
+    #[serde(default)]
+    pub outcome: String,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// The topics of the customer's first call, when this is the second.
+    #[serde(default)]
+    pub first_call_topics: Vec<String>,
+    /// 1 (very unhappy) to 5 (very happy), when asked.
+    #[serde(default)]
+    pub satisfaction: Option<i64>,
+}
+
+/// A call the rules accept: its kind, outcome and topics in script order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValidCall {
+    pub kind: String,
+    pub outcome: String,
+    pub topics: Vec<String>,
+    pub satisfaction: Option<i64>,
+}
+
+/// Checks a call. An outbound follow-up call that reached the customer names at least one topic of the
+/// script; the second call repeats none of the first call's topics (seed article: the second call's
+/// content is not repeated), and the field error names the repeated ones. Inbound calls have no script.
+pub fn check_call(input: &CallInput) -> Result<ValidCall, Violations> {
+    let mut violations = Violations::new();
+    let kind = input.kind.trim();
+    if !CALL_KINDS.contains(&kind) {
+        violations.push(Violation::new("kind", "unknown_value").with("detail", kind));
+    }
+    let outcome = if input.outcome.trim().is_empty() { "reached" } else { input.outcome.trim() };
+    if !CALL_OUTCOMES.contains(&outcome) {
+        violations.push(Violation::new("outcome", "unknown_value").with("detail", outcome));
+    }
+    let mut topics = Vec::new();
+    for topic in &input.topics {
+        let topic = topic.trim();
+        if topic.is_empty() {
+            continue;
+        }
+        if !TOPICS.contains(&topic) {
+            violations.push(Violation::new("topics", "unknown_value").with("detail", topic));
+        } else if !topics.iter().any(|t| t == topic) {
+            topics.push(topic.to_string());
+        }
+    }
+    topics.sort_by_key(|topic| TOPICS.iter().position(|t| t == topic));
+    let reached = outcome == "reached";
+    let scripted = matches!(kind, "first_call" | "second_call");
+    if reached && scripted && topics.is_empty() {
+        violations.push(Violation::new("topics", "call_topics_required"));
+    }
+    if reached && kind == "second_call" {
+        let repeated: Vec<&str> = topics
+            .iter()
+            .filter(|topic| input.first_call_topics.iter().any(|earlier| earlier.trim() == topic.as_str()))
+            .map(String::as_str)
+            .collect();
+        if !repeated.is_empty() {
+            violations.push(Violation::new("topics", "second_call_repeats_topics").with("topics", repeated.join(", ")));
+        }
+    }
+    if let Some(score) = input.satisfaction
+        && !(1..=5).contains(&score)
+    {
+        violations.push(Violation::new("satisfaction", "out_of_range").with("max", 5).with("found", score));
+    }
+    violations.finish(|| ValidCall {
+        kind: kind.to_string(),
+        outcome: outcome.to_string(),
+        topics: if reached { topics } else { Vec::new() },
+        satisfaction: if reached { input.satisfaction } else { None },
+    })
+}
+
+/// After an unreachable attempt on `attempt_on`, the next try is the next day, as long as that is still
+/// inside the window ending `window_to`; `None` means the window is spent and the call goes to the
+/// supervisor.
+pub fn next_attempt(attempt_on: Date, window_to: Date) -> Option<Date> {
+    let next = shift(attempt_on, 1);
+    (next <= window_to).then_some(next)
+}
+
+/// The share of satisfied answers (4 or 5 of 5), in whole percent; `None` when nobody was asked.
+pub fn satisfaction_percent(scores: &[i64]) -> Option<u32> {
+    if scores.is_empty() {
+        return None;
+    }
+    let happy = scores.iter().filter(|&&score| score >= 4).count();
+    u32::try_from((happy * 100 + scores.len() / 2) / scores.len()).ok()
+}
+
+/// The first and last day of a summary period: `month` with `YYYY-MM`, `year` with `YYYY`. The summary is
+/// due on the last day.
+pub fn summary_period(kind: &str, period: &str) -> Result<(Date, Date), Violation> {
+    let bad = || Violation::new("period", "period_format").with("found", period);
+    match kind {
+        "month" => {
+            let (year, month) = period.split_once('-').ok_or_else(bad)?;
+            let (year, month) = (year.parse::<i16>().map_err(|_| bad())?, month.parse::<i8>().map_err(|_| bad())?);
+            if !(1900..=2200).contains(&year) || year.to_string().len() != 4 || period.len() != 7 {
+                return Err(bad());
+            }
+            let first = Date::new(year, month, 1).map_err(|_| bad())?;
+            Ok((first, first.last_of_month()))
+        }
+        "year" => {
+            let year = period.parse::<i16>().map_err(|_| bad())?;
+            if !(1900..=2200).contains(&year) || period.len() != 4 {
+                return Err(bad());
+            }
+            Ok((jiff::civil::date(year, 1, 1), jiff::civil::date(year, 12, 31)))
+        }
+        other => Err(Violation::new("period_kind", "unknown_value").with("detail", other)),
+    }
+}
+
+/// The month (`YYYY-MM`) a date falls in.
+pub fn month_of(date: Date) -> String {
+    date.strftime("%Y-%m").to_string()
 }
 
 /// Dates outside this range are typing errors; keeping them out also keeps every shift inside jiff's range.
@@ -513,6 +686,69 @@ fn lost_customer_rule(input: Value) -> Result<Value, Violations> {
     })
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallRuleInput {
+    kind: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    first_call_topics: Vec<String>,
+    #[serde(default)]
+    satisfaction: Option<i64>,
+    /// The day of an unreachable attempt and the end of its window: the answer says when to try again.
+    #[serde(default)]
+    attempt_on: Option<Date>,
+    #[serde(default)]
+    window_to: Option<Date>,
+}
+
+#[derive(Serialize)]
+struct CallRuleOutput {
+    #[serde(flatten)]
+    call: ValidCall,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_attempt: Option<Date>,
+    escalate: bool,
+}
+
+fn follow_up_call_rule(input: Value) -> Result<Value, Violations> {
+    run(input, |input: CallRuleInput| {
+        let CallRuleInput { kind, outcome, topics, first_call_topics, satisfaction, .. } = input;
+        let call = check_call(&CallInput { kind, outcome, topics, first_call_topics, satisfaction })?;
+        let unreachable = call.outcome == "unreachable";
+        let next = match (unreachable, input.attempt_on, input.window_to) {
+            (true, Some(on), Some(to)) => next_attempt(on, to),
+            _ => None,
+        };
+        let escalate = unreachable && input.attempt_on.is_some() && next.is_none();
+        Ok(CallRuleOutput { call, next_attempt: next, escalate })
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodInput {
+    kind: String,
+    period: String,
+}
+
+#[derive(Serialize)]
+struct PeriodOutput {
+    from: Date,
+    to: Date,
+    due_on: Date,
+}
+
+fn summary_period_rule(input: Value) -> Result<Value, Violations> {
+    run(input, |input: PeriodInput| {
+        let (from, to) = summary_period(&input.kind, &input.period).map_err(|v| Violations(vec![v]))?;
+        Ok(PeriodOutput { from, to, due_on: to })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,5 +834,48 @@ mod tests {
         let codes: Vec<_> = violations.iter().map(|v| (v.field.as_str(), v.code)).collect();
         assert!(codes.contains(&("first_call_done", "date_order")), "{codes:?}");
         assert!(codes.contains(&("settings.second_call_to", "followup_window_order")), "{codes:?}");
+    }
+
+    #[test]
+    fn the_second_call_repeats_no_topic_of_the_first() {
+        let first = vec!["usage".to_string(), "service_opinion".to_string()];
+        let call = |topics: &[&str]| CallInput {
+            kind: "second_call".into(),
+            outcome: "reached".into(),
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            first_call_topics: first.clone(),
+            satisfaction: Some(5),
+        };
+        let ok = check_call(&call(&["events", "new_needs"])).unwrap();
+        assert_eq!(ok.topics, vec!["new_needs", "events"], "script order");
+        let error = check_call(&call(&["usage", "events"])).unwrap_err();
+        assert_eq!(error.0[0].field, "topics");
+        assert_eq!(error.0[0].code, "second_call_repeats_topics");
+        assert_eq!(check_call(&call(&[])).unwrap_err().0[0].code, "call_topics_required");
+    }
+
+    #[test]
+    fn unreachable_calls_move_to_the_next_day_until_the_window_ends() {
+        assert_eq!(next_attempt(date(2024, 5, 16), date(2024, 5, 20)), Some(date(2024, 5, 17)));
+        assert_eq!(next_attempt(date(2024, 5, 20), date(2024, 5, 20)), None);
+        let unreachable = check_call(&CallInput {
+            kind: "first_call".into(),
+            outcome: "unreachable".into(),
+            topics: vec!["usage".into()],
+            ..CallInput::default()
+        })
+        .unwrap();
+        assert!(unreachable.topics.is_empty(), "nobody answered, so no topic was covered");
+    }
+
+    #[test]
+    fn summary_periods_and_satisfaction() {
+        assert_eq!(summary_period("month", "2024-02"), Ok((date(2024, 2, 1), date(2024, 2, 29))));
+        assert_eq!(summary_period("year", "2024"), Ok((date(2024, 1, 1), date(2024, 12, 31))));
+        assert_eq!(summary_period("month", "2024-13").unwrap_err().code, "period_format");
+        assert_eq!(summary_period("month", "24-1").unwrap_err().code, "period_format");
+        assert_eq!(satisfaction_percent(&[5, 4, 2]), Some(67));
+        assert_eq!(satisfaction_percent(&[]), None);
+        assert_eq!(month_of(date(2024, 5, 13)), "2024-05");
     }
 }

@@ -6,6 +6,7 @@ mod outbox;
 pub use outbox::{Channel, LogChannel, deliver_pending};
 
 use claimdesk_app::App;
+use claimdesk_app::follow_up;
 use claimdesk_app::worklist::{escalate_overdue, send_reminders};
 use std::time::Duration;
 
@@ -17,6 +18,9 @@ pub async fn run_once(app: &App, channel: &dyn Channel) -> anyhow::Result<(usize
     // Another app server may have loaded a holiday notice: pick it up before computing deadlines.
     claimdesk_app::calendar::load(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let escalated = escalate_overdue(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Complaints whose escalation item just went up say so on their own record (F4).
+    follow_up::sync_escalations(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    follow_up::month_end_items(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let reminded = send_reminders(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let sent = deliver_pending(app, channel).await?;
     Ok((escalated, reminded, sent))

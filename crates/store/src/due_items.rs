@@ -117,19 +117,40 @@ pub async fn for_subject(
     query::fetch_all(tx, &query).await
 }
 
-/// A person's open items due on or before `until`, oldest deadline first, across the given stores.
-/// `assignees` holds the person and anyone they stand in for.
+/// A person's open items due on or before `until`, oldest deadline first, across the given stores: their
+/// own, those of anyone they stand in for on `today` (代班, F7: a stand-in row of the same store), and
+/// those escalated to them. One query: the stand-in rows are a subquery on `stand_ins_stand_in`.
 pub async fn worklist(
     tx: &mut Tx,
     stores: &[String],
-    assignees: &[String],
+    user_id: &str,
+    today: &str,
     until: &str,
     limit: i64,
 ) -> StoreResult<Vec<DueItemRow>> {
     let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE store_id IN "));
-    query.bind_list(stores).push(" AND assignee_id IN ").bind_list(assignees);
-    query.push(" AND status = 'open' AND due_on <= ").bind(until);
+    query.bind_list(stores).push(" AND status = 'open' AND due_on <= ").bind(until);
+    query.push(" AND (assignee_id = ").bind(user_id);
+    query.push(" OR escalated_to = ").bind(user_id);
+    query.push(" OR (store_id, assignee_id) IN (SELECT s.store_id, s.absent_user_id FROM stand_ins s");
+    query.push(" WHERE s.stand_in_user_id = ").bind(user_id).push(" AND s.from_on <= ").bind(today);
+    query.push(" AND s.to_on >= ").bind(today).push(" AND s.revoked_at IS NULL))");
     query.push(" ORDER BY due_on, id LIMIT ").bind(limit);
+    query::fetch_all(tx, &query).await
+}
+
+/// Items of the given kinds due in a period (both days included) or still open before it: the board.
+pub async fn of_kinds(
+    tx: &mut Tx,
+    stores: &[String],
+    kinds: &[&str],
+    from: &str,
+    to: &str,
+) -> StoreResult<Vec<DueItemRow>> {
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE store_id IN "));
+    query.bind_list(stores).push(" AND kind IN ").bind_list(kinds.iter().copied());
+    query.push(" AND due_on <= ").bind(to).push(" AND (due_on >= ").bind(from).push(" OR status = 'open')");
+    query.push(" ORDER BY due_on, id LIMIT 100000");
     query::fetch_all(tx, &query).await
 }
 
@@ -170,4 +191,39 @@ pub async fn mark_reminded(tx: &mut Tx, id: &str, at: i64) -> StoreResult<()> {
     query.bind(at).push(" WHERE id = ").bind(id);
     query::execute(tx, &query).await?;
     Ok(())
+}
+
+/// Moves the start of an open item's window (an unreachable call tried again the next day).
+pub async fn set_window_from(tx: &mut Tx, store_id: &str, id: &str, from: &str, at: i64) -> StoreResult<()> {
+    let mut query = Query::new("UPDATE due_items SET window_from = ");
+    query.bind(from).push(", updated_at = ").bind(at).push(" WHERE id = ").bind(id);
+    query.push(" AND store_id = ").bind(store_id).push(" AND status = 'open'");
+    query::execute(tx, &query).await?;
+    Ok(())
+}
+
+/// The open items of a kind for a subject.
+pub async fn open_for_subject(
+    tx: &mut Tx,
+    store_id: &str,
+    subject_type: &str,
+    subject_id: &str,
+    kind: &str,
+) -> StoreResult<Vec<DueItemRow>> {
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE store_id = "));
+    query.bind(store_id).push(" AND subject_type = ").bind(subject_type).push(" AND subject_id = ").bind(subject_id);
+    query.push(" AND kind = ").bind(kind).push(" AND status = 'open' ORDER BY due_on, id");
+    query::fetch_all(tx, &query).await
+}
+
+/// Complaints whose escalation item the scheduler escalated but whose record does not say so yet:
+/// (complaint id, store id, escalated at, escalated to).
+pub async fn escalated_complaints(tx: &mut Tx) -> StoreResult<Vec<(String, String, i64, Option<String>)>> {
+    let query = Query::new(
+        "SELECT c.id, c.store_id, d.escalated_at, d.escalated_to FROM complaints c JOIN due_items d \
+         ON d.store_id = c.store_id AND d.subject_type = 'complaint' AND d.subject_id = c.id \
+         AND d.kind = 'complaint_escalation' WHERE c.status = 'open' AND d.status = 'open' \
+         AND d.escalated_at IS NOT NULL LIMIT 500",
+    );
+    query::fetch_all(tx, &query).await
 }

@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod counters;
 pub mod customers;
 pub mod due_items;
+pub mod follow_up;
 pub mod outbox;
 pub mod query;
 pub mod repair_orders;

@@ -4,9 +4,8 @@
 use claimdesk_app::actor::Actor;
 use claimdesk_app::auth::hash_password;
 use claimdesk_app::worklist::{DueSpec, create_due};
-use claimdesk_app::{App, audit, clock};
+use claimdesk_app::{App, audit, clock, follow_up};
 use claimdesk_domain::access::Role;
-use claimdesk_domain::followup::{FollowUpSettings, archive_due, first_call_window};
 use claimdesk_store::customers::CustomerRow;
 use claimdesk_store::repair_orders::{ItemRow, RepairOrderRow};
 use claimdesk_store::stores::StoreRow;
@@ -383,7 +382,6 @@ async fn write_batch(
     staff: &Staff,
     now: i64,
 ) -> Result<(), claimdesk_app::AppError> {
-    let settings = FollowUpSettings::default();
     let today = clock::local_date(clock::from_ms(now), "Asia/Shanghai");
     for CustomerRecords { customer, vehicle, visits } in records {
         customers::insert(tx, &customer).await?;
@@ -472,46 +470,8 @@ async fn write_batch(
             if let Some(handed) = order.handed_over_at {
                 let handover = clock::local_date(clock::from_ms(handed), "Asia/Shanghai");
                 if (today - handover).get_days() <= 10 {
-                    let label = format!("{} {}", customer.name, vehicle.plate);
-                    create_due(
-                        tx,
-                        DueSpec {
-                            store_id: store_id.into(),
-                            assignee_id: staff.follow_up.clone(),
-                            kind: "customer_archive".into(),
-                            rule: "F1".into(),
-                            subject_type: "customer".into(),
-                            subject_id: customer.id.clone(),
-                            subject_label: label.clone(),
-                            params: serde_json::json!({"repair_order": order.number}),
-                            window_from: None,
-                            due_on: archive_due(handover, &settings),
-                            escalate_after_days: Some(2),
-                            escalate_to_role: Some(Role::Supervisor.as_str().into()),
-                        },
-                        now,
-                    )
-                    .await?;
-                    let (from, to) = first_call_window(handover, &settings);
-                    create_due(
-                        tx,
-                        DueSpec {
-                            store_id: store_id.into(),
-                            assignee_id: staff.follow_up.clone(),
-                            kind: "first_call".into(),
-                            rule: "F3".into(),
-                            subject_type: "customer".into(),
-                            subject_id: customer.id.clone(),
-                            subject_label: label,
-                            params: serde_json::json!({"repair_order": order.number}),
-                            window_from: Some(from),
-                            due_on: to,
-                            escalate_after_days: Some(2),
-                            escalate_to_role: Some(Role::Supervisor.as_str().into()),
-                        },
-                        now,
-                    )
-                    .await?;
+                    // The same service the handover calls, so demo data has the deadlines real use makes.
+                    follow_up::schedule_visit(tx, &customer, Some((&order.id, &order.number)), handover, now).await?;
                 }
                 if order.kind == "warranty" && (today - handover).get_days() <= 20 {
                     create_due(

@@ -39,6 +39,22 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/worklist", get(worklist::get).post(worklist::create)),
         ("/worklist/{id}/done", post(worklist::done)),
         ("/worklist/{id}/cancel", post(worklist::cancel)),
+        ("/follow-ups/customers/{id}", get(follow_ups::archive)),
+        ("/follow-ups/customers/{id}/archive", post(follow_ups::complete_archive)),
+        ("/follow-ups/calls", post(follow_ups::record_call)),
+        ("/follow-ups/registers", get(follow_ups::registers)),
+        ("/follow-ups/complaints", get(follow_ups::complaints)),
+        ("/follow-ups/complaints/{id}", get(follow_ups::complaint)),
+        ("/follow-ups/complaints/{id}/{action}", post(follow_ups::complaint_action)),
+        ("/follow-ups/events", get(follow_ups::events).post(follow_ups::create_event)),
+        ("/follow-ups/events/{id}", get(follow_ups::event)),
+        ("/follow-ups/events/{id}/letters", post(follow_ups::send_letters)),
+        ("/follow-ups/stand-ins", get(follow_ups::stand_ins).post(follow_ups::assign_stand_in)),
+        ("/follow-ups/stand-ins/{id}/revoke", post(follow_ups::revoke_stand_in)),
+        ("/follow-ups/board", get(follow_ups::board)),
+        ("/follow-ups/summaries", get(follow_ups::summaries).post(follow_ups::draft_summary)),
+        ("/follow-ups/summaries/{id}", get(follow_ups::summary).patch(follow_ups::save_summary)),
+        ("/follow-ups/summaries/{id}/file", post(follow_ups::file_summary)),
         ("/rules", get(rules::list)),
         ("/rules/{rule}", post(rules::eval)),
         ("/openapi.json", get(openapi::document)),
@@ -78,6 +94,36 @@ fn ui_routes() -> Router<AppState> {
         .route("/repair-orders/{id}", get(repair_orders::show))
         .route("/repair-orders/{id}/print", get(repair_orders::print))
         .route("/repair-orders/{id}/{action}", post(repair_orders::action))
+        .route("/follow-ups/customers/{id}", get(follow_ups::archive))
+        .route("/follow-ups/customers/{id}/archive", get(follow_ups::archive_edit).post(follow_ups::archive_save))
+        .route("/follow-ups/customers/{id}/print", get(follow_ups::archive_print))
+        .route("/follow-ups/customers/{id}/call", get(follow_ups::call_new).post(follow_ups::call_save))
+        .route("/follow-ups/calls/new", get(follow_ups::inbound_new))
+        .route("/follow-ups/calls", post(follow_ups::inbound_save))
+        .route("/follow-ups/complaints", get(follow_ups::complaints))
+        .route("/follow-ups/complaints.xlsx", get(follow_ups::complaints_export))
+        .route("/follow-ups/complaints/{id}", get(follow_ups::complaint))
+        .route("/follow-ups/complaints/{id}/{action}", post(follow_ups::complaint_action))
+        .route("/follow-ups/registers", get(follow_ups::registers))
+        .route("/follow-ups/registers.xlsx", get(follow_ups::registers_export))
+        .route("/follow-ups/registers/print", get(follow_ups::registers_print))
+        .route("/follow-ups/events", get(follow_ups::events).post(follow_ups::event_create))
+        .route("/follow-ups/events.xlsx", get(follow_ups::events_export))
+        .route("/follow-ups/events/new", get(follow_ups::event_new))
+        .route("/follow-ups/events/{id}", get(follow_ups::event_show))
+        .route("/follow-ups/events/{id}/letters", post(follow_ups::event_letters))
+        .route("/follow-ups/events/{id}/letters/print", get(follow_ups::event_letters_print))
+        .route("/follow-ups/stand-ins", get(follow_ups::stand_ins).post(follow_ups::stand_in_create))
+        .route("/follow-ups/stand-ins/{id}/revoke", get(follow_ups::stand_in_confirm).post(follow_ups::stand_in_revoke))
+        .route("/follow-ups/next-service", get(follow_ups::next_service))
+        .route("/follow-ups/next-service.xlsx", get(follow_ups::next_service_export))
+        .route("/follow-ups/lost-customers", post(follow_ups::lost_customers))
+        .route("/follow-ups/board", get(follow_ups::board))
+        .route("/follow-ups/board.xlsx", get(follow_ups::board_export))
+        .route("/follow-ups/summaries", get(follow_ups::summaries).post(follow_ups::summary_draft))
+        .route("/follow-ups/summaries/{id}", get(follow_ups::summary_show).post(follow_ups::summary_save))
+        .route("/follow-ups/summaries/{id}/file", post(follow_ups::summary_file))
+        .route("/follow-ups/summaries/{id}/print", get(follow_ups::summary_print))
         .route("/admin/stores", get(admin::stores).post(admin::create_store))
         .route("/admin/stores/new", get(admin::new_store))
         .route("/admin/stores/{id}", get(admin::edit_store).post(admin::update_store))

@@ -328,8 +328,17 @@ pub async fn transition(app: &App, actor: &Actor, id: &str, action: &str) -> App
                     return Err(AppError::Conflict("stale_version"));
                 }
                 row.version += 1;
-                let items = repair_orders::items(tx, &row.store_id, &row.id).await?;
                 let time_zone = actor.time_zone(&row.store_id).to_string();
+                if action == "hand_over"
+                    && let Some(customer_id) = &row.customer_id
+                    && let Some(customer) = customers::get(tx, std::slice::from_ref(&row.store_id), customer_id).await?
+                {
+                    // F1/F3: the archive within 2 days and the first call on days 3–7 follow every handover.
+                    let handover = clock::local_date(clock::from_ms(now), &time_zone);
+                    crate::follow_up::schedule_visit(tx, &customer, Some((&row.id, &row.number)), handover, now)
+                        .await?;
+                }
+                let items = repair_orders::items(tx, &row.store_id, &row.id).await?;
                 let before_view = RepairOrderView::new(before, items.clone(), &time_zone);
                 let view = RepairOrderView::new(row, items, &time_zone);
                 audit::record(

@@ -138,19 +138,21 @@ pub struct Worklist {
 
 pub const WORKLIST_LIMIT: i64 = 500;
 
-/// The actor's worklist across their stores. Each store's items are judged by that store's date.
+/// The actor's worklist across their stores: their own items, those of anyone they stand in for today
+/// (代班, F7) and those escalated to them. Each store's items are judged by that store's date.
 pub async fn my_worklist(app: &App, actor: &Actor) -> AppResult<Worklist> {
     let stores: Vec<String> = actor.stores.iter().map(|store| store.id.clone()).collect();
-    let assignees = vec![actor.user_id.clone()];
+    let user_id = actor.user_id.clone();
     let now = app.clock.now();
     let home_today = clock::local_date(now, actor.home_time_zone());
     // A week ahead of the earliest store date covers every store's "this week".
     let until = home_today.checked_add(8.days()).unwrap_or(home_today).to_string();
+    let today = home_today.to_string();
     let rows = app
         .db
         .read(job(move |tx| {
             Box::pin(async move {
-                Ok::<_, AppError>(due_items::worklist(tx, &stores, &assignees, &until, WORKLIST_LIMIT).await?)
+                Ok::<_, AppError>(due_items::worklist(tx, &stores, &user_id, &today, &until, WORKLIST_LIMIT).await?)
             })
         }))
         .await?;

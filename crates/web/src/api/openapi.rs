@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{auth, customers, org, repair_orders, rules, worklist};
+use super::{auth, customers, follow_ups, org, repair_orders, rules, worklist};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,11 @@ use super::{auth, customers, org, repair_orders, rules, worklist};
         repair_orders::list, repair_orders::create, repair_orders::get, repair_orders::action,
         worklist::get, worklist::create, worklist::done, worklist::cancel,
         rules::list, rules::eval,
+        follow_ups::archive, follow_ups::complete_archive, follow_ups::record_call, follow_ups::registers,
+        follow_ups::complaints, follow_ups::complaint, follow_ups::complaint_action,
+        follow_ups::events, follow_ups::create_event, follow_ups::event, follow_ups::send_letters,
+        follow_ups::stand_ins, follow_ups::assign_stand_in, follow_ups::revoke_stand_in, follow_ups::board,
+        follow_ups::summaries, follow_ups::draft_summary, follow_ups::summary, follow_ups::save_summary, follow_ups::file_summary,
         document,
     ),
     components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody, org::CalendarNotice)),

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod calendar;
 pub mod customers;
+pub mod follow_ups;
 pub mod login;
 pub mod repair_orders;
 pub mod rule_pages;
@@ -106,6 +107,20 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
             label: catalog.text(locale, "nav.insurance").into(),
             items: vec![item("nav.adjustment", "/adjustment")],
         });
+    }
+    if actor.can_anywhere(Permission::FollowUpRead) {
+        let mut items = vec![
+            item("fu.next_service", "/follow-ups/next-service"),
+            item("fu.complaints", "/follow-ups/complaints"),
+            item("fu.events", "/follow-ups/events"),
+            item("fu.registers", "/follow-ups/registers"),
+        ];
+        if actor.can_anywhere(Permission::FollowUpSupervise) {
+            items.push(item("fu.board.title", "/follow-ups/board"));
+            items.push(item("fu.summaries", "/follow-ups/summaries"));
+            items.push(item("fu.stand_ins", "/follow-ups/stand-ins"));
+        }
+        groups.push(NavGroup { label: catalog.text(locale, "nav.follow_up").into(), items });
     }
     if actor.can_anywhere(Permission::CustomersRead) {
         groups.push(NavGroup {

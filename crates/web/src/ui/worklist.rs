@@ -25,7 +25,19 @@ struct WorklistPage<'a> {
 
 /// Where a due item's subject lives.
 pub fn subject_href(item: &DueItemView) -> Option<String> {
+    let follow_up = [
+        "customer_archive",
+        "first_call",
+        "second_call",
+        "lost_customer",
+        "event_notice",
+        "event_letter",
+        "next_service",
+    ];
     let base = match item.subject_type.as_str() {
+        "customer" if follow_up.contains(&item.kind.as_str()) => "/follow-ups/customers",
+        "complaint" => "/follow-ups/complaints",
+        "follow_up_summary" => return Some("/follow-ups/summaries".into()),
         "customer" => "/customers",
         "vehicle" => "/vehicles",
         "repair_order" => "/repair-orders",
