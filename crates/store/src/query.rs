@@ -190,6 +190,32 @@ pub async fn insert(tx: &mut Tx, table: &str, values: Vec<(&str, Arg)>) -> Store
     Ok(())
 }
 
+/// The most placeholders one multi-row statement carries: under SQLite's limit of 32,766 and PostgreSQL's
+/// of 65,535, with room to spare.
+pub const MAX_PLACEHOLDERS: usize = 30_000;
+
+/// `INSERT INTO table (columns) VALUES (…), (…), …` in chunks, so a bulk load costs one statement per
+/// thousand rows instead of one per row. Every row must have one value per column.
+pub async fn insert_many(tx: &mut Tx, table: &str, columns: &[&str], rows: Vec<Vec<Arg>>) -> StoreResult<()> {
+    let per_statement = (MAX_PLACEHOLDERS / columns.len().max(1)).clamp(1, 1_000);
+    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut query = Query::new(&head);
+        query.sql.reserve(per_statement * columns.len() * 6);
+        query.args.reserve(per_statement * columns.len());
+        for (index, row) in rows.by_ref().take(per_statement).enumerate() {
+            debug_assert_eq!(row.len(), columns.len(), "one value per column");
+            if index > 0 {
+                query.sql.push_str(", ");
+            }
+            query.bind_list(row);
+        }
+        execute(tx, &query).await?;
+    }
+    Ok(())
+}
+
 /// `UPDATE table SET … , version = version + 1 WHERE id = … AND store_id = … AND version = …`.
 /// Answers false when the row is gone or was changed by someone else meanwhile (a stale version).
 pub async fn update_versioned(
