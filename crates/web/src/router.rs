@@ -11,6 +11,9 @@ use crate::AppState;
 use crate::api;
 use crate::ui;
 
+/// An import file may be larger than other requests: 100,000 rows of CSV are about 20 MB.
+pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
+
 /// The API routes; `api::openapi` documents each of them (a test compares the two lists).
 pub fn api_routes() -> Router<AppState> {
     use api::*;
@@ -26,6 +29,7 @@ pub fn api_routes() -> Router<AppState> {
         .route("/users/{id}/revoke", post(org::revoke))
         .route("/permissions", get(org::permissions))
         .route("/customers", get(customers::list).post(customers::create))
+        .route("/customers/import", post(customers::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
         .route("/customers/{id}", get(customers::get).patch(customers::patch))
         .route("/customers/{id}/history", get(customers::history))
         .route("/vehicles", get(customers::list_vehicles).post(customers::create_vehicle))
@@ -55,6 +59,10 @@ fn ui_routes() -> Router<AppState> {
         .route("/customers", get(customers::list).post(customers::create))
         .route("/customers.xlsx", get(customers::export))
         .route("/customers/new", get(customers::new))
+        .route("/customers/import", get(import::show).post(import::upload).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
+        .route("/customers/import/template.xlsx", get(import::template))
+        .route("/customers/import/{token}", post(import::run))
+        .route("/customers/import/{token}/errors.xlsx", get(import::errors))
         .route("/customers/{id}", get(customers::show).post(customers::update))
         .route("/customers/{id}/edit", get(customers::edit))
         .route("/customers/{id}/print", get(customers::print))

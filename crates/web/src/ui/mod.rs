@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod customers;
+pub mod import;
 pub mod login;
 pub mod repair_orders;
 pub mod rules;
