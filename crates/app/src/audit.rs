@@ -49,6 +49,56 @@ pub async fn record<B: Serialize, A: Serialize>(
     Ok(())
 }
 
+/// One record of a batch, its content already serialised (so the JSON is built before the write starts).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub store_id: Option<String>,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub action: &'static str,
+    pub after_json: Option<String>,
+}
+
+impl Prepared {
+    pub fn new<A: Serialize>(
+        store_id: &str,
+        entity: &'static str,
+        entity_id: &str,
+        action: &'static str,
+        after: &A,
+    ) -> AppResult<Prepared> {
+        Ok(Prepared {
+            store_id: Some(store_id.to_string()),
+            entity,
+            entity_id: entity_id.to_string(),
+            action,
+            after_json: Some(serde_json::to_string(after).map_err(anyhow::Error::from)?),
+        })
+    }
+}
+
+/// Appends many records by one actor at one time, in order, chained exactly as [`record`] would chain them
+/// one by one.
+pub async fn record_many(tx: &mut Tx, actor: &Actor, at: i64, entries: &[Prepared]) -> AppResult<()> {
+    let rows: Vec<NewAudit<'_>> = entries
+        .iter()
+        .map(|entry| NewAudit {
+            chain: entry.store_id.as_deref().unwrap_or(GROUP_CHAIN),
+            store_id: entry.store_id.as_deref(),
+            actor_id: actor.actor_id(),
+            actor_name: &actor.display_name,
+            at,
+            entity: entry.entity,
+            entity_id: &entry.entity_id,
+            action: entry.action,
+            before_json: None,
+            after_json: entry.after_json.as_deref(),
+        })
+        .collect();
+    store_audit::append_many(tx, &rows).await?;
+    Ok(())
+}
+
 /// A record's history, for its page's timeline. The caller has already checked the record is visible.
 pub async fn history(app: &App, entity: &'static str, entity_id: String) -> AppResult<Vec<AuditRow>> {
     app.db

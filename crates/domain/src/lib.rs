@@ -10,6 +10,7 @@ pub mod calendar_rules;
 pub mod customer;
 pub mod followup;
 pub mod ids;
+pub mod import;
 pub mod insurance;
 pub mod money;
 pub mod org;

@@ -41,21 +41,32 @@ pub struct AuditRow {
 
 const COLUMNS: &str = "id, chain, seq, store_id, actor_id, actor_name, at, entity, entity_id, action, before_json, after_json, prev_hash, hash";
 
-/// Appends one record. On PostgreSQL the chain head row is locked until commit, which serialises writers
-/// of one store; SQLite's single writer already does.
-pub async fn append(tx: &mut Tx, entry: &NewAudit<'_>) -> StoreResult<()> {
+/// The chain's last sequence number and hash. On PostgreSQL the head row is locked until commit, which
+/// serialises writers of one store; SQLite's single writer already does.
+async fn lock_head(tx: &mut Tx, chain: &str) -> StoreResult<(i64, String)> {
     let head_sql = match tx.backend() {
         Backend::Postgres => "SELECT seq, hash FROM audit_heads WHERE chain = $1 FOR UPDATE",
         Backend::Sqlite => "SELECT seq, hash FROM audit_heads WHERE chain = $1",
     };
-    let mut head: Option<(i64, String)> = query::fetch_optional(tx, &Query::with(head_sql, args![entry.chain])).await?;
+    let mut head: Option<(i64, String)> = query::fetch_optional(tx, &Query::with(head_sql, args![chain])).await?;
     if head.is_none() && tx.backend() == Backend::Postgres {
         // Create the head under a conflict guard, then lock it: two first writers of a chain meet here.
         let create = "INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING";
-        query::execute(tx, &Query::with(create, args![entry.chain, GENESIS])).await?;
-        head = query::fetch_optional(tx, &Query::with(head_sql, args![entry.chain])).await?;
+        query::execute(tx, &Query::with(create, args![chain, GENESIS])).await?;
+        head = query::fetch_optional(tx, &Query::with(head_sql, args![chain])).await?;
     }
-    let (prev_seq, prev_hash) = head.unwrap_or((0, GENESIS.to_string()));
+    Ok(head.unwrap_or((0, GENESIS.to_string())))
+}
+
+async fn store_head(tx: &mut Tx, chain: &str, seq: i64, hash: &str) -> StoreResult<()> {
+    let head = "INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, $2, $3) \
+                ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
+    query::execute(tx, &Query::with(head, args![chain, seq, hash])).await?;
+    Ok(())
+}
+
+/// Links a record to its chain: its sequence number, its predecessor's hash and its own.
+fn link(entry: &NewAudit<'_>, prev_seq: i64, prev_hash: &str) -> (i64, String) {
     let seq = prev_seq + 1;
     let content = AuditContent {
         chain: entry.chain,
@@ -69,15 +80,14 @@ pub async fn append(tx: &mut Tx, entry: &NewAudit<'_>) -> StoreResult<()> {
         action: entry.action,
         before_json: entry.before_json,
         after_json: entry.after_json,
-        prev_hash: &prev_hash,
+        prev_hash,
     };
-    let hash = record_hash(&content);
-    let sql = format!(
-        "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-    );
-    let id = new_id();
-    let values = args![
-        &id,
+    (seq, record_hash(&content))
+}
+
+fn row_args(entry: &NewAudit<'_>, seq: i64, prev_hash: &str, hash: &str) -> Vec<query::Arg> {
+    args![
+        new_id(),
         entry.chain,
         seq,
         entry.store_id,
@@ -89,13 +99,47 @@ pub async fn append(tx: &mut Tx, entry: &NewAudit<'_>) -> StoreResult<()> {
         entry.action,
         entry.before_json,
         entry.after_json,
-        &prev_hash,
-        &hash
-    ];
-    query::execute(tx, &Query::with(&sql, values)).await?;
-    let head = "INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, $2, $3) \
-                ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
-    query::execute(tx, &Query::with(head, args![entry.chain, seq, &hash])).await?;
+        prev_hash,
+        hash
+    ]
+}
+
+/// Appends one record.
+pub async fn append(tx: &mut Tx, entry: &NewAudit<'_>) -> StoreResult<()> {
+    let (prev_seq, prev_hash) = lock_head(tx, entry.chain).await?;
+    let (seq, hash) = link(entry, prev_seq, &prev_hash);
+    let sql = format!(
+        "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    );
+    query::execute(tx, &Query::with(&sql, row_args(entry, seq, &prev_hash, &hash))).await?;
+    store_head(tx, entry.chain, seq, &hash).await
+}
+
+/// Appends many records in order, as [`append`] would one by one, but with each chain's head read and
+/// written once and the records inserted a thousand to a statement (an import writes one per record).
+pub async fn append_many(tx: &mut Tx, entries: &[NewAudit<'_>]) -> StoreResult<()> {
+    let mut heads: Vec<(&str, i64, String)> = Vec::new();
+    let mut rows = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let index = match heads.iter().position(|(chain, _, _)| *chain == entry.chain) {
+            Some(index) => index,
+            None => {
+                let (seq, hash) = lock_head(tx, entry.chain).await?;
+                heads.push((entry.chain, seq, hash));
+                heads.len() - 1
+            }
+        };
+        let (_, prev_seq, prev_hash) = &heads[index];
+        let (seq, hash) = link(entry, *prev_seq, prev_hash);
+        rows.push(row_args(entry, seq, prev_hash, &hash));
+        heads[index].1 = seq;
+        heads[index].2 = hash;
+    }
+    let columns: Vec<&str> = COLUMNS.split(", ").collect();
+    query::insert_many(tx, "audit_log", &columns, rows).await?;
+    for (chain, seq, hash) in &heads {
+        store_head(tx, chain, *seq, hash).await?;
+    }
     Ok(())
 }
 

@@ -54,12 +54,26 @@ impl CustomerRow {
     }
 }
 
+impl CustomerRow {
+    fn values(&self) -> Vec<(&'static str, Arg)> {
+        let mut values = vec![("id", Arg::from(&self.id)), ("store_id", Arg::from(&self.store_id))];
+        values.extend(self.editable());
+        values.push(("created_at", self.created_at.into()));
+        values.push(("version", self.version.into()));
+        values
+    }
+}
+
 pub async fn insert(tx: &mut Tx, row: &CustomerRow) -> StoreResult<()> {
-    let mut values = vec![("id", Arg::from(&row.id)), ("store_id", Arg::from(&row.store_id))];
-    values.extend(row.editable());
-    values.push(("created_at", row.created_at.into()));
-    values.push(("version", row.version.into()));
-    query::insert(tx, "customers", values).await
+    query::insert(tx, "customers", row.values()).await
+}
+
+/// Many new customers in a few multi-row statements (an import).
+pub async fn insert_many(tx: &mut Tx, rows: &[CustomerRow]) -> StoreResult<()> {
+    let Some(first) = rows.first() else { return Ok(()) };
+    let columns: Vec<&str> = first.values().iter().map(|(column, _)| *column).collect();
+    let args = rows.iter().map(|row| row.values().into_iter().map(|(_, value)| value).collect()).collect();
+    query::insert_many(tx, "customers", &columns, args).await
 }
 
 pub async fn update(tx: &mut Tx, row: &CustomerRow) -> StoreResult<bool> {

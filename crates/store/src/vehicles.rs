@@ -56,12 +56,48 @@ impl VehicleRow {
     }
 }
 
+impl VehicleRow {
+    fn values(&self) -> Vec<(&'static str, Arg)> {
+        let mut values = vec![("id", Arg::from(&self.id)), ("store_id", Arg::from(&self.store_id))];
+        values.extend(self.editable());
+        values.push(("created_at", self.created_at.into()));
+        values.push(("version", self.version.into()));
+        values
+    }
+}
+
 pub async fn insert(tx: &mut Tx, row: &VehicleRow) -> StoreResult<()> {
-    let mut values = vec![("id", Arg::from(&row.id)), ("store_id", Arg::from(&row.store_id))];
-    values.extend(row.editable());
-    values.push(("created_at", row.created_at.into()));
-    values.push(("version", row.version.into()));
-    query::insert(tx, "vehicles", values).await
+    query::insert(tx, "vehicles", row.values()).await
+}
+
+/// Many new vehicles in a few multi-row statements (an import).
+pub async fn insert_many(tx: &mut Tx, rows: &[VehicleRow]) -> StoreResult<()> {
+    insert_rows(tx, "vehicles", rows, VehicleRow::values).await
+}
+
+/// Which of `vins` the store has registered already: one statement per thousand VINs, on the
+/// `(store_id, vin)` unique index.
+pub async fn registered_vins(tx: &mut Tx, store_id: &str, vins: &[String]) -> StoreResult<Vec<String>> {
+    let mut found = Vec::new();
+    for chunk in vins.chunks(1_000) {
+        let mut query = Query::new("SELECT vin FROM vehicles WHERE store_id = ");
+        query.bind(store_id).push(" AND vin IN ").bind_list(chunk);
+        let rows: Vec<(String,)> = query::fetch_all(tx, &query).await?;
+        found.extend(rows.into_iter().map(|(vin,)| vin));
+    }
+    Ok(found)
+}
+
+async fn insert_rows<R>(
+    tx: &mut Tx,
+    table: &str,
+    rows: &[R],
+    values: fn(&R) -> Vec<(&'static str, Arg)>,
+) -> StoreResult<()> {
+    let Some(first) = rows.first() else { return Ok(()) };
+    let columns: Vec<&str> = values(first).iter().map(|(column, _)| *column).collect();
+    let args = rows.iter().map(|row| values(row).into_iter().map(|(_, value)| value).collect()).collect();
+    query::insert_many(tx, table, &columns, args).await
 }
 
 pub async fn update(tx: &mut Tx, row: &VehicleRow) -> StoreResult<bool> {
@@ -128,21 +164,27 @@ pub struct OwnerRow {
     pub created_at: i64,
 }
 
-pub async fn insert_owner(tx: &mut Tx, row: &OwnerRow) -> StoreResult<()> {
-    query::insert(
-        tx,
-        "vehicle_owners",
+impl OwnerRow {
+    fn values(&self) -> Vec<(&'static str, Arg)> {
         vec![
-            ("id", Arg::from(&row.id)),
-            ("store_id", Arg::from(&row.store_id)),
-            ("vehicle_id", Arg::from(&row.vehicle_id)),
-            ("customer_id", Arg::from(&row.customer_id)),
-            ("from_on", Arg::from(&row.from_on)),
-            ("to_on", row.to_on.clone().into()),
-            ("created_at", row.created_at.into()),
-        ],
-    )
-    .await
+            ("id", Arg::from(&self.id)),
+            ("store_id", Arg::from(&self.store_id)),
+            ("vehicle_id", Arg::from(&self.vehicle_id)),
+            ("customer_id", Arg::from(&self.customer_id)),
+            ("from_on", Arg::from(&self.from_on)),
+            ("to_on", self.to_on.clone().into()),
+            ("created_at", self.created_at.into()),
+        ]
+    }
+}
+
+pub async fn insert_owner(tx: &mut Tx, row: &OwnerRow) -> StoreResult<()> {
+    query::insert(tx, "vehicle_owners", row.values()).await
+}
+
+/// Many rows at once (an import).
+pub async fn insert_owners(tx: &mut Tx, rows: &[OwnerRow]) -> StoreResult<()> {
+    insert_rows(tx, "vehicle_owners", rows, OwnerRow::values).await
 }
 
 /// Closes the current ownership period (the car changed hands).
@@ -178,25 +220,31 @@ pub struct OdometerRow {
     pub created_at: i64,
 }
 
-pub async fn insert_reading(tx: &mut Tx, row: &OdometerRow) -> StoreResult<()> {
-    query::insert(
-        tx,
-        "odometer_readings",
+impl OdometerRow {
+    fn values(&self) -> Vec<(&'static str, Arg)> {
         vec![
-            ("id", Arg::from(&row.id)),
-            ("store_id", Arg::from(&row.store_id)),
-            ("vehicle_id", Arg::from(&row.vehicle_id)),
-            ("read_on", Arg::from(&row.read_on)),
-            ("km", row.km.into()),
-            ("source", Arg::from(&row.source)),
-            ("source_id", row.source_id.clone().into()),
-            ("replaced", row.replaced.into()),
-            ("note", Arg::from(&row.note)),
-            ("created_by", row.created_by.clone().into()),
-            ("created_at", row.created_at.into()),
-        ],
-    )
-    .await
+            ("id", Arg::from(&self.id)),
+            ("store_id", Arg::from(&self.store_id)),
+            ("vehicle_id", Arg::from(&self.vehicle_id)),
+            ("read_on", Arg::from(&self.read_on)),
+            ("km", self.km.into()),
+            ("source", Arg::from(&self.source)),
+            ("source_id", self.source_id.clone().into()),
+            ("replaced", self.replaced.into()),
+            ("note", Arg::from(&self.note)),
+            ("created_by", self.created_by.clone().into()),
+            ("created_at", self.created_at.into()),
+        ]
+    }
+}
+
+pub async fn insert_reading(tx: &mut Tx, row: &OdometerRow) -> StoreResult<()> {
+    query::insert(tx, "odometer_readings", row.values()).await
+}
+
+/// Many rows at once (an import).
+pub async fn insert_readings(tx: &mut Tx, rows: &[OdometerRow]) -> StoreResult<()> {
+    insert_rows(tx, "odometer_readings", rows, OdometerRow::values).await
 }
 
 pub async fn readings(tx: &mut Tx, store_id: &str, vehicle_id: &str) -> StoreResult<Vec<OdometerRow>> {

@@ -75,3 +75,87 @@ where
     }
     Ok(download(sheet, &columns, &rows, file_name))
 }
+
+/// The row-by-row error report of an import: 行号 / 列 / 值 / 原因, and the reason in English beside it.
+/// Problems of the whole file (row 0) say so in the row column.
+pub fn error_report(errors: &[claimdesk_domain::import::RowError]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use crate::messages::{Catalog, Locale};
+    let catalog = Catalog::get();
+    let zh = |key: &str| catalog.text(Locale::Zh, key).to_string();
+    let columns = [
+        zh("import.row"),
+        zh("import.column"),
+        zh("import.value"),
+        zh("import.reason"),
+        catalog.text(Locale::En, "import.reason").to_string(),
+    ];
+    let rows: Vec<Vec<String>> = errors
+        .iter()
+        .map(|error| {
+            vec![
+                if error.row == 0 { zh("import.whole_file") } else { error.row.to_string() },
+                error.column.to_string(),
+                error.value.clone(),
+                catalog.violation(Locale::Zh, &error.violation),
+                catalog.violation(Locale::En, &error.violation),
+            ]
+        })
+        .collect();
+    let mut workbook = Workbook::new();
+    let worksheet = workbook.add_worksheet();
+    worksheet.set_name(zh("import.report_sheet"))?;
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    for (col, (title, width)) in columns.iter().zip([8.0, 16.0, 24.0, 48.0, 48.0]).enumerate() {
+        worksheet.write_string_with_format(0, col as u16, title, &bold)?;
+        worksheet.set_column_width(col as u16, width)?;
+    }
+    for (index, row) in rows.iter().enumerate() {
+        let line = index as u32 + 1;
+        match row[0].parse::<f64>() {
+            Ok(number) => worksheet.write_number(line, 0, number)?,
+            Err(_) => worksheet.write_string(line, 0, &row[0])?,
+        };
+        for (col, value) in row.iter().enumerate().skip(1) {
+            worksheet.write_string_with_format(line, col as u16, value, &text)?;
+        }
+    }
+    worksheet.set_freeze_panes(1, 0)?;
+    worksheet.autofilter(0, 0, rows.len() as u32, columns.len() as u16 - 1)?;
+    workbook.save_to_buffer()
+}
+
+/// The import template: the header (required columns marked `*`) and one example row. Every column is
+/// formatted as text so that Excel keeps phones and ID numbers whole; dates and amounts typed as text
+/// are read just as well.
+pub fn import_template(sheet: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use claimdesk_domain::import::COLUMNS;
+    let mut workbook = Workbook::new();
+    let worksheet = workbook.add_worksheet();
+    worksheet.set_name(sheet)?;
+    let bold = Format::new().set_bold();
+    let required = Format::new().set_bold().set_font_color("#C00000");
+    let text = Format::new().set_num_format("@");
+    for (col, spec) in COLUMNS.iter().enumerate() {
+        let col = col as u16;
+        let title = spec.template_header();
+        worksheet.set_column_format(col, &text)?;
+        worksheet.set_column_width(col, (title.chars().count() as f64 * 2.2).max(12.0))?;
+        worksheet.write_string_with_format(0, col, &title, if spec.required { &required } else { &bold })?;
+        worksheet.write_string_with_format(1, col, spec.example, &text)?;
+    }
+    worksheet.set_freeze_panes(1, 0)?;
+    workbook.save_to_buffer()
+}
+
+/// An xlsx file as a download.
+pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}

@@ -145,12 +145,7 @@ impl FromRequest<AppState> for Posted {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
         let who = UiActor::from_request_parts(&mut parts, state).await?;
-        if let (Some(origin), Some(host)) = (
-            parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-            parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-        ) && origin != "null"
-            && !origin.ends_with(&format!("//{host}"))
-        {
+        if cross_site(&parts) {
             return Err(crate::ui::csrf_failed(who.locale));
         }
         let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
@@ -162,6 +157,66 @@ impl FromRequest<AppState> for Posted {
             return Err(crate::ui::csrf_failed(who.locale));
         }
         Ok(Posted { who, form })
+    }
+}
+
+/// An Origin header naming another host: a cross-site form post.
+fn cross_site(parts: &Parts) -> bool {
+    if let (Some(origin), Some(host)) = (
+        parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) && origin != "null"
+        && !origin.ends_with(&format!("//{host}"))
+    {
+        return true;
+    }
+    false
+}
+
+/// A file uploaded with a multipart form (`_csrf` and `file`), with the same CSRF and Origin checks as
+/// [`Posted`]. `file` is none when the form came without one.
+pub struct Uploaded {
+    pub who: UiActor,
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl FromRequest<AppState> for Uploaded {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let who = UiActor::from_request_parts(&mut parts, state).await?;
+        if cross_site(&parts) {
+            return Err(crate::ui::csrf_failed(who.locale));
+        }
+        let request = Request::from_parts(parts, body);
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|rejection| (rejection.status(), rejection.body_text()).into_response())?;
+        let (mut csrf, mut file) = (String::new(), None);
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(error) => return Err((error.status(), error.body_text()).into_response()),
+            };
+            match field.name() {
+                Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or_default().to_string();
+                    let bytes =
+                        field.bytes().await.map_err(|error| (error.status(), error.body_text()).into_response())?;
+                    if !bytes.is_empty() {
+                        file = Some((name, bytes.to_vec()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !constant_time_eq(csrf.as_bytes(), who.csrf.as_bytes()) {
+            return Err(crate::ui::csrf_failed(who.locale));
+        }
+        Ok(Uploaded { who, file })
     }
 }
 

@@ -12,6 +12,7 @@ pub mod router;
 pub mod rules;
 pub mod static_files;
 pub mod ui;
+pub mod uploads;
 
 pub use router::router;
 

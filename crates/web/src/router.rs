@@ -11,6 +11,9 @@ use crate::AppState;
 use crate::api;
 use crate::ui;
 
+/// An import file may be larger than other requests: 100,000 rows of CSV are about 20 MB.
+pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
+
 /// The API routes, path by path. The router is built from this table and the OpenAPI document must list
 /// every path and method in it: a test compares the two, so an undocumented route fails the suite.
 pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
@@ -28,6 +31,7 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/permissions", get(org::permissions)),
         ("/calendar", get(org::calendar_years).post(org::calendar_add)),
         ("/customers", get(customers::list).post(customers::create)),
+        ("/customers/import", post(customers::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT))),
         ("/customers/{id}", get(customers::get).patch(customers::patch)),
         ("/customers/{id}/history", get(customers::history)),
         ("/vehicles", get(customers::list_vehicles).post(customers::create_vehicle)),
@@ -79,6 +83,10 @@ fn ui_routes() -> Router<AppState> {
         .route("/customers", get(customers::list).post(customers::create))
         .route("/customers.xlsx", get(customers::export))
         .route("/customers/new", get(customers::new))
+        .route("/customers/import", get(import::show).post(import::upload).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
+        .route("/customers/import/template.xlsx", get(import::template))
+        .route("/customers/import/{token}", post(import::run))
+        .route("/customers/import/{token}/errors.xlsx", get(import::errors))
         .route("/customers/{id}", get(customers::show).post(customers::update))
         .route("/customers/{id}/edit", get(customers::edit))
         .route("/customers/{id}/print", get(customers::print))

@@ -1,6 +1,7 @@
 //! Customers (客户档案) with their vehicles.
 
 mod create;
+pub mod import;
 mod read;
 mod update;
 

@@ -169,3 +169,116 @@ pub async fn change_owner(
 ) -> ApiResult<impl IntoResponse> {
     Ok(Json(vehicles::change_owner(&state.app, &actor, &id, &body.customer_id, body.on.as_deref()).await?))
 }
+
+/// The query of `POST /api/v1/customers/import`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ImportParams {
+    #[serde(default)]
+    pub dry_run: bool,
+    #[serde(default)]
+    pub store_id: Option<String>,
+}
+
+/// The most row errors one answer lists; `error_count` (dry run) and the `import_rejected` message give
+/// the total.
+const LISTED_ROW_ERRORS: usize = 1_000;
+
+/// Row errors in the envelope's field shape: `rows[12].vin`, with the row, column and value found.
+fn row_errors_json(errors: &[claimdesk_domain::import::RowError]) -> Vec<Value> {
+    use crate::messages::{Catalog, Locale};
+    let catalog = Catalog::get();
+    errors
+        .iter()
+        .take(LISTED_ROW_ERRORS)
+        .map(|error| {
+            json!({
+                "field": error.api_field(),
+                "code": error.violation.code,
+                "message_zh": catalog.violation(Locale::Zh, &error.violation),
+                "message_en": catalog.violation(Locale::En, &error.violation),
+                "params": error.violation.params,
+                "row": error.row,
+                "column": error.column,
+                "value": error.value,
+            })
+        })
+        .collect()
+}
+
+/// The uploaded file: the `file` part of a multipart form, or the raw body.
+async fn import_body(state: &AppState, request: axum::extract::Request) -> Result<Vec<u8>, axum::response::Response> {
+    use axum::extract::FromRequest;
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"));
+    if !multipart {
+        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+        return Ok(bytes.to_vec());
+    }
+    let mut form = axum::extract::Multipart::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+    while let Some(field) = form.next_field().await.map_err(IntoResponse::into_response)? {
+        if field.name() == Some("file") || field.file_name().is_some() {
+            return Ok(field.bytes().await.map_err(IntoResponse::into_response)?.to_vec());
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// Imports customers with their vehicles from the import template (xlsx, xls, or UTF-8 CSV), all or
+/// nothing: one row per vehicle and its owner, rows numbered as in Excel. With `dry_run=true` answers
+/// the preview (counts, the first rows, every problem) and writes nothing. Otherwise answers 201 with the
+/// counts, or 422 `import_rejected` with each problem in `fields` as `rows[12].vin` (plus `row`, `column`
+/// and `value`; at most 1,000 listed).
+#[utoipa::path(post, path = "/api/v1/customers/import", tag = "customers",
+    params(("dry_run" = Option<bool>, Query, description = "true: check only, write nothing"), ("store_id" = Option<String>, Query, description = "the store to import into (default: the token's current store)")),
+    request_body(description = "a multipart form with a `file` part, or the file itself as the body", content(("multipart/form-data"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.ms-excel"), ("text/csv"))),
+    responses((status = 200, description = "dry run: `{rows, valid, customers, vehicles, columns, sample, error_count, errors}`"),
+        (status = 201, description = "imported: `{outcome, batch_id, store_id, rows, customers, vehicles}`"),
+        (status = 403, description = "no customers_import permission in the store"),
+        (status = 422, description = "nothing imported: `import_rejected` with the row errors in `fields`")))]
+pub async fn import(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(params): Query<ImportParams>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use crate::error::{ApiError, envelope};
+    use claimdesk_app::customers::import::{self as service, ImportResult};
+    let bytes = match import_body(&state, request).await {
+        Ok(bytes) => bytes,
+        Err(response) => return response,
+    };
+    if bytes.is_empty() {
+        return ApiError(AppError::invalid(claimdesk_domain::Violation::new("file", "required"))).into_response();
+    }
+    let store_id = params.store_id.as_deref();
+    if params.dry_run {
+        return match service::preview(&state.app, &actor, store_id, bytes).await {
+            Ok(preview) => Json(json!({
+                "store_id": preview.store_id,
+                "rows": preview.rows,
+                "valid": preview.valid,
+                "customers": preview.customers,
+                "vehicles": preview.vehicles,
+                "columns": preview.columns,
+                "sample": preview.sample,
+                "error_count": preview.errors.len(),
+                "errors": row_errors_json(&preview.errors),
+            }))
+            .into_response(),
+            Err(error) => ApiError(error).into_response(),
+        };
+    }
+    match service::import(&state.app, &actor, store_id, bytes).await {
+        Ok(imported @ ImportResult::Imported { .. }) => (StatusCode::CREATED, Json(imported)).into_response(),
+        Ok(ImportResult::Rejected { errors, .. }) => {
+            let count = errors.len().to_string();
+            let mut body = envelope("import_rejected", &[("count", &count)], None);
+            body["error"]["fields"] = Value::Array(row_errors_json(&errors));
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+        }
+        Err(error) => ApiError(error).into_response(),
+    }
+}

@@ -15,7 +15,7 @@ use super::{auth, customers, follow_ups, org, repair_orders, rules, worklist};
         auth::token, auth::list, auth::create, auth::revoke,
         org::list_stores, org::create_store, org::get_store, org::patch_store,
         org::list_users, org::create_user, org::get_user, org::patch_user, org::grant, org::revoke, org::permissions, org::calendar_years, org::calendar_add,
-        customers::list, customers::create, customers::get, customers::patch, customers::history,
+        customers::list, customers::create, customers::import, customers::get, customers::patch, customers::history,
         customers::list_vehicles, customers::create_vehicle, customers::get_vehicle, customers::patch_vehicle, customers::change_owner,
         repair_orders::list, repair_orders::create, repair_orders::get, repair_orders::action,
         worklist::get, worklist::create, worklist::done, worklist::cancel,

@@ -134,6 +134,7 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
         actions: vec![
             Action::link(label(locale, "action.new"), "/customers/new").primary(),
             Action::link(label(locale, "action.export"), export),
+            Action::link(label(locale, "import.action"), "/customers/import"),
         ],
         table: customer_table(locale, &who, &page.items),
         pager: pager(locale, &page, |n| params.link("/customers", n)),

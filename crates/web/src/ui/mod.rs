@@ -6,6 +6,7 @@ pub mod admin;
 pub mod calendar;
 pub mod customers;
 pub mod follow_ups;
+pub mod import;
 pub mod login;
 pub mod repair_orders;
 pub mod rule_pages;
