@@ -417,6 +417,11 @@ pub async fn show(
             }
         })
         .collect();
+    if order.items.iter().any(|item| item.payer == "warranty")
+        && who.actor.can(claimdesk_domain::access::Permission::WarrantyWrite, &order.store_id)
+    {
+        actions.push(Action::link(t("wc.new"), format!("/warranty-claims/new?repair_order_id={}", order.id)));
+    }
     actions.push(Action::link(t("action.print"), format!("/repair-orders/{}/print", order.id)));
     let ctx = Ctx::new(&who, "ro.title", "/repair-orders").titled(order.number.clone()).flash(flash.flash.as_deref());
     let view = DetailView {
