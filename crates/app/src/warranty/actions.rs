@@ -177,7 +177,17 @@ pub async fn act(app: &App, actor: &Actor, id: &str, action: &str, input: Action
                     after["reason"] = serde_json::json!(input.reason.trim());
                 }
                 if action == ClaimAction::Decide {
-                    after["lines"] = serde_json::to_value(&view.lines).map_err(anyhow::Error::from)?;
+                    // One short entry per line keeps the timeline readable; the lines themselves hold the rest.
+                    let verdicts: Vec<String> = view
+                        .lines
+                        .iter()
+                        .map(|line| {
+                            let verdict = line.verdict.as_deref().unwrap_or("");
+                            let approved = line.approved.map(|m| m.to_string()).unwrap_or_default();
+                            format!("{} {verdict} {approved} {}", line.line_no, line.verdict_reason).trim().to_string()
+                        })
+                        .collect();
+                    after["lines"] = serde_json::json!(verdicts);
                 }
                 audit::record(
                     tx,

@@ -223,7 +223,7 @@ fn line_fields(locale: Locale, index: usize, form: &FormData) -> Vec<Field> {
             match *column {
                 "kind" => field.options(kinds.clone()),
                 "role" => field.options(roles.clone()),
-                "code" | "supplier_code" => field.upper(),
+                "code" | "supplier_code" => field.code(),
                 _ => field,
             }
         })
@@ -248,7 +248,7 @@ fn claim_form(
     let mut code_options = vec![(String::new(), t("form.choose"))];
     code_options.extend(codes.iter().cloned());
     let failure = if codes.is_empty() {
-        Field::text("failure_code", t("wc.failure_code"), value("failure_code")).upper()
+        Field::text("failure_code", t("wc.failure_code"), value("failure_code")).code()
     } else {
         Field::text("failure_code", t("wc.failure_code"), value("failure_code")).options(code_options)
     };
@@ -520,12 +520,10 @@ fn line_table(locale: Locale, claim: &ClaimView, decided: bool) -> Table {
     let t = |key: &str| label(locale, key);
     let mut columns = vec![
         Column::new("#"),
-        Column::new(t("wc.line.kind")),
         Column::new(t("wc.line.code")),
         Column::new(t("wc.line.description")),
         Column::right(t("wc.line.hours_quantity")),
         Column::right(t("wc.line.standard")),
-        Column::right(t("wc.line.unit_price")),
         Column::new(t("wc.line.role")),
         Column::right(t("wc.line.amount")),
     ];
@@ -546,14 +544,18 @@ fn line_table(locale: Locale, claim: &ClaimView, decided: bool) -> Table {
                 (None, Some(price)) => price.display_cny(),
                 _ => "—".into(),
             };
+            // Hours for labour; quantity × unit price for parts.
+            let amount_basis = match (&line.hours, &line.quantity, line.unit_price) {
+                (Some(hours), _, _) => hours.clone(),
+                (None, Some(quantity), Some(price)) => format!("{quantity} × {}", price.display_cny()),
+                _ => String::new(),
+            };
             let mut cells = vec![
-                Cell::text(line.line_no.to_string()),
-                Cell::text(t(&format!("wc.line_kind.{}", line.kind))),
+                Cell::text(format!("{} {}", line.line_no, t(&format!("wc.line_kind.{}", line.kind)))),
                 Cell::mono(line.code.clone()),
                 Cell::text(line.description.clone()),
-                Cell { right: true, ..Cell::text(line.hours.clone().or(line.quantity.clone()).unwrap_or_default()) },
+                Cell { right: true, ..Cell::text(amount_basis) },
                 Cell { right: true, ..Cell::text(standard) },
-                Cell::money(money_or_dash(line.unit_price)),
                 Cell::text(if line.role.is_empty() {
                     String::new()
                 } else {
@@ -576,8 +578,8 @@ fn line_table(locale: Locale, claim: &ClaimView, decided: bool) -> Table {
             Row { cells, alert: over_standard || over_price }
         })
         .collect();
-    let mut total = vec![Cell::text(""), Cell::text(t("wc.total"))];
-    total.extend((0..6).map(|_| Cell::text("")));
+    let mut total = vec![Cell::text(t("wc.total"))];
+    total.extend((0..5).map(|_| Cell::text("")));
     total.push(Cell::money(claim.amounts.total.display_cny()));
     if decided {
         total.push(Cell::text(""));
