@@ -81,7 +81,7 @@ pub async fn act(app: &App, actor: &Actor, id: &str, action: &str, input: Action
                     }
                     ClaimAction::Resubmit => {
                         let settings = settings_of(store::brand(tx, &row.brand).await?.as_ref()).unwrap_or_default();
-                        let findings = run_checks(tx, &row, &lines, &settings).await?;
+                        let findings = run_checks(tx, &row, &lines, &settings, &zone).await?;
                         let mut reasons: BTreeMap<String, String> =
                             serde_json::from_str(&row.overrides_json).unwrap_or_default();
                         reasons.extend(input.overrides.clone().into_iter().filter(|(_, r)| !r.trim().is_empty()));
@@ -171,8 +171,11 @@ pub async fn act(app: &App, actor: &Actor, id: &str, action: &str, input: Action
                 } else {
                     view
                 };
-                let before_view = serde_json::json!({"state": before.state, "version": before.version});
-                let mut after = serde_json::json!({"state": view.state, "approved": view.approved});
+                let before_view = serde_json::json!({"state": before.state});
+                let mut after = serde_json::json!({"state": view.state});
+                if let Some(approved) = view.approved {
+                    after["approved"] = serde_json::json!(approved);
+                }
                 if !input.reason.trim().is_empty() {
                     after["reason"] = serde_json::json!(input.reason.trim());
                 }

@@ -33,6 +33,7 @@ pub(crate) async fn run_checks(
     row: &ClaimRow,
     lines: &[LineRow],
     settings: &BrandSettings,
+    time_zone: &str,
 ) -> AppResult<Vec<Finding>> {
     let repair_date = date(&row.repair_date).ok_or_else(|| anyhow::anyhow!("bad repair date {}", row.repair_date))?;
     let part_nos: Vec<String> = lines.iter().filter(|l| l.kind == "part").map(|l| l.code.clone()).collect();
@@ -125,8 +126,8 @@ pub(crate) async fn run_checks(
             .map(|p| p.area)
             .filter(|a| !a.is_empty())
             .collect();
-        let zone_date = crate::clock::local_date(crate::clock::from_ms(order.checked_in_at), "Asia/Shanghai");
-        accidents.push(AccidentRecord { reference: order.number.clone(), date: zone_date, part_nos, areas });
+        let date = crate::clock::local_date(crate::clock::from_ms(order.checked_in_at), time_zone);
+        accidents.push(AccidentRecord { reference: order.number.clone(), date, part_nos, areas });
     }
     let context = CheckContext { earlier_claims, readings, accidents, used_hashes: BTreeMap::new() };
     Ok(rules::run(&facts, &context, &settings.checks))
@@ -166,7 +167,8 @@ pub async fn check(app: &App, actor: &Actor, id: &str, overrides: BTreeMap<Strin
                 transition(state, ClaimAction::Check, None).map_err(|_| AppError::Conflict("illegal_transition"))?;
                 let settings = settings_of(store::brand(tx, &before.brand).await?.as_ref()).unwrap_or_default();
                 let lines = store::lines(tx, &before.store_id, &before.id).await?;
-                let findings = run_checks(tx, &before, &lines, &settings).await?;
+                let zone = actor.time_zone(&before.store_id).to_string();
+                let findings = run_checks(tx, &before, &lines, &settings, &zone).await?;
                 // Reasons given earlier still count for the same rule unless replaced.
                 let mut reasons: BTreeMap<String, String> =
                     serde_json::from_str(&before.overrides_json).unwrap_or_default();
@@ -183,7 +185,6 @@ pub async fn check(app: &App, actor: &Actor, id: &str, overrides: BTreeMap<Strin
                     return Err(AppError::Conflict("stale_version"));
                 }
                 row.version += 1;
-                let zone = actor.time_zone(&row.store_id).to_string();
                 let claim = load_view(tx, row, &zone).await?;
                 let summary =
                     serde_json::json!({"passed": passed, "findings": claim.findings, "overrides": claim.overrides});
