@@ -22,6 +22,7 @@ pub mod sessions;
 pub mod stores;
 pub mod users;
 pub mod vehicles;
+pub mod warranty;
 mod writer;
 
 use futures::future::BoxFuture;

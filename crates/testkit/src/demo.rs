@@ -221,6 +221,7 @@ pub async fn load(app: &App, size: usize, password: &str) -> anyhow::Result<Vec<
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
     }
+    crate::demo_claims::load(app, &store_rows, &user_rows).await?;
     Ok(made)
 }
 

@@ -159,3 +159,51 @@ pub fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
     )
         .into_response()
 }
+
+/// The rows of an uploaded sheet: the first worksheet of an .xlsx file, or CSV text (UTF-8, a BOM and quoted
+/// fields allowed). Every cell comes back as text, so the importer checks numbers itself.
+pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, claimdesk_domain::Violation> {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let unreadable = || claimdesk_domain::Violation::new("file", "import_unreadable");
+    if bytes.starts_with(b"PK") {
+        let mut workbook: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
+        let range = workbook.worksheet_range_at(0).ok_or_else(unreadable)?.map_err(|_| unreadable())?;
+        return Ok(range.rows().map(|row| row.iter().map(|cell| cell.to_string()).collect()).collect());
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| unreadable())?;
+    Ok(text.trim_start_matches('\u{feff}').lines().map(csv_fields).collect())
+}
+
+/// One CSV line's fields: commas separate, double quotes group, two double quotes are one.
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.trim_end_matches('\r').chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_rows_keep_quoted_commas() {
+        let rows = super::read_rows(
+            "\u{feff}part_no,name,price\r\nA1,\"滤清器, 机油\",1,280.00\nB2,\"a \"\"b\"\"\",3".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(rows[1], vec!["A1", "滤清器, 机油", "1", "280.00"]);
+        assert_eq!(rows[2], vec!["B2", "a \"b\"", "3"]);
+    }
+}

@@ -40,6 +40,13 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/repair-orders", get(repair_orders::list).post(repair_orders::create)),
         ("/repair-orders/{id}", get(repair_orders::get)),
         ("/repair-orders/{id}/{action}", post(repair_orders::action)),
+        ("/warranty-claims", get(warranty::list).post(warranty::create)),
+        ("/warranty-claims/export", get(warranty::export)),
+        ("/warranty-claims/{id}", get(warranty::get).patch(warranty::patch)),
+        ("/warranty-claims/{id}/{action}", post(warranty::action)),
+        ("/warranty-settings", get(warranty::list_settings)),
+        ("/warranty-settings/{brand}", get(warranty::get_settings).patch(warranty::patch_settings)),
+        ("/warranty-settings/{brand}/{catalogue}", post(warranty::import)),
         ("/worklist", get(worklist::get).post(worklist::create)),
         ("/worklist/{id}/done", post(worklist::done)),
         ("/worklist/{id}/cancel", post(worklist::cancel)),
@@ -132,6 +139,17 @@ fn ui_routes() -> Router<AppState> {
         .route("/follow-ups/summaries/{id}", get(follow_ups::summary_show).post(follow_ups::summary_save))
         .route("/follow-ups/summaries/{id}/file", post(follow_ups::summary_file))
         .route("/follow-ups/summaries/{id}/print", get(follow_ups::summary_print))
+        .route("/warranty-claims", get(warranty::list).post(warranty::create))
+        .route("/warranty-claims.xlsx", get(warranty::export))
+        .route("/warranty-claims/new", get(warranty::new))
+        .route("/warranty-claims/{id}", get(warranty::show).post(warranty::update))
+        .route("/warranty-claims/{id}/edit", get(warranty::edit))
+        .route("/warranty-claims/{id}/decide", get(warranty::decide_form).post(warranty::decide))
+        .route("/warranty-claims/{id}/print", get(warranty::print))
+        .route("/warranty-claims/{id}/do/{action}", post(warranty::action))
+        .route("/warranty/settings", get(warranty::settings_list))
+        .route("/warranty/settings/{brand}", get(warranty::settings_show).post(warranty::settings_save))
+        .route("/warranty/settings/{brand}/import", post(warranty::settings_import))
         .route("/admin/stores", get(admin::stores).post(admin::create_store))
         .route("/admin/stores/new", get(admin::new_store))
         .route("/admin/stores/{id}", get(admin::edit_store).post(admin::update_store))

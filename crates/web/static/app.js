@@ -8,6 +8,14 @@
       if (value !== input.value) { input.value = value; try { input.setSelectionRange(start, start); } catch (e) {} }
     });
   });
+  // Part numbers and operation codes: upper case and no spaces, but their hyphens stay (12251-RNA-A01).
+  document.querySelectorAll('input[data-normalize="code"]').forEach(function (input) {
+    input.addEventListener('input', function () {
+      var start = input.selectionStart;
+      var value = input.value.toUpperCase().replace(/\s/g, '');
+      if (value !== input.value) { input.value = value; try { input.setSelectionRange(start, start); } catch (e) {} }
+    });
+  });
   // Enter moves to the next field in forms (the last field submits).
   document.querySelectorAll('form.form').forEach(function (form) {
     form.addEventListener('keydown', function (event) {

@@ -129,6 +129,117 @@ pub fn validate(lines: &[ClaimLine], needs_causal_part: bool) -> Result<(), Viol
     violations.finish(|| ())
 }
 
+/// A claim line as a form or a JSON body sends it: text fields, checked by [`parse_lines`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LineInput {
+    /// `labor`, `part` or `sublet`.
+    pub kind: String,
+    /// The labour operation code, or the part number of a part line.
+    pub code: String,
+    /// The part number (an alternative to `code` for part lines).
+    pub part_no: String,
+    pub description: String,
+    pub hours: Option<String>,
+    pub quantity: Option<String>,
+    pub unit_price: Option<String>,
+    /// `causal` (主因件) or `consequential` (次因件).
+    pub role: String,
+    pub supplier_code: String,
+    /// The sublet amount.
+    pub amount: Option<String>,
+}
+
+impl LineInput {
+    /// The part number or operation code this line names, upper-cased without spaces.
+    pub fn key(&self) -> String {
+        let key =
+            if self.kind.trim() == "part" && !self.part_no.trim().is_empty() { &self.part_no } else { &self.code };
+        key.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
+    }
+}
+
+fn decimal(violations: &mut Violations, field: String, text: Option<&str>) -> Option<Decimal> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => {
+            violations.push(Violation::new(field, "required"));
+            None
+        }
+        Some(text) => match text.parse::<Decimal>() {
+            Ok(value) => Some(value),
+            Err(_) => {
+                violations.push(Violation::new(field, "number_format").with("found", text));
+                None
+            }
+        },
+    }
+}
+
+fn money(violations: &mut Violations, field: String, text: Option<&str>) -> Option<Money> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => {
+            violations.push(Violation::new(field, "required"));
+            None
+        }
+        Some(text) => violations.check(Money::parse(&field, text)),
+    }
+}
+
+/// Turns the typed lines into claim lines; every problem names its line (`lines[2].hours`). A part's role
+/// defaults to causal. The amounts and the one-causal-part rule are then checked by [`validate`].
+pub fn parse_lines(inputs: &[LineInput]) -> Result<Vec<ClaimLine>, Violations> {
+    let mut violations = Violations::new();
+    let mut lines = Vec::with_capacity(inputs.len());
+    for (index, input) in inputs.iter().enumerate() {
+        let at = |name: &str| format!("lines[{index}].{name}");
+        let description = input.description.trim().to_string();
+        match input.kind.trim() {
+            "labor" => {
+                let hours = decimal(&mut violations, at("hours"), input.hours.as_deref());
+                if let Some(hours) = hours {
+                    lines.push(ClaimLine::Labor { code: input.key(), description, hours });
+                }
+            }
+            "part" => {
+                let quantity = match input.quantity.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                    None => Some(Decimal::ONE),
+                    Some(_) => decimal(&mut violations, at("quantity"), input.quantity.as_deref()),
+                };
+                let unit_price = money(&mut violations, at("unit_price"), input.unit_price.as_deref());
+                let role = match input.role.trim() {
+                    "" | "causal" => Some(PartRole::Causal),
+                    "consequential" => Some(PartRole::Consequential),
+                    other => {
+                        violations.push(Violation::new(at("role"), "unknown_value").with("detail", other));
+                        None
+                    }
+                };
+                if let (Some(quantity), Some(unit_price), Some(role)) = (quantity, unit_price, role) {
+                    lines.push(ClaimLine::Part {
+                        part_no: input.key(),
+                        description,
+                        quantity,
+                        unit_price,
+                        role,
+                        supplier_code: input.supplier_code.trim().to_uppercase(),
+                    });
+                }
+            }
+            "sublet" => {
+                if let Some(amount) = money(&mut violations, at("amount"), input.amount.as_deref()) {
+                    lines.push(ClaimLine::Sublet { description, amount });
+                }
+            }
+            "" => violations.push(Violation::new(at("kind"), "required")),
+            other => violations.push(Violation::new(at("kind"), "unknown_value").with("detail", other)),
+        }
+    }
+    if !violations.is_empty() {
+        return Err(violations);
+    }
+    Ok(lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +278,42 @@ mod tests {
         let none = vec![part("A1", "1", "1", PartRole::Consequential)];
         assert_eq!(validate(&none, true).unwrap_err().0[0].code, "causal_part_count");
         assert!(validate(&none, false).is_ok());
+    }
+
+    #[test]
+    fn typed_lines_become_claim_lines_and_errors_name_the_line() {
+        let inputs = vec![
+            LineInput {
+                kind: "labor".into(),
+                code: "10-01 a".into(),
+                hours: Some("1.5".into()),
+                ..LineInput::default()
+            },
+            LineInput {
+                kind: "part".into(),
+                part_no: "15400-rta".into(),
+                unit_price: Some("45.50".into()),
+                role: "consequential".into(),
+                ..LineInput::default()
+            },
+            LineInput {
+                kind: "sublet".into(),
+                description: "外协".into(),
+                amount: Some("80".into()),
+                ..LineInput::default()
+            },
+        ];
+        let lines = parse_lines(&inputs).unwrap();
+        assert!(matches!(&lines[0], ClaimLine::Labor { code, .. } if code == "10-01A"));
+        assert!(matches!(&lines[1], ClaimLine::Part { part_no, quantity, role: PartRole::Consequential, .. }
+            if part_no == "15400-RTA" && *quantity == Decimal::ONE));
+        let bad = vec![
+            LineInput { kind: "labor".into(), hours: Some("x".into()), ..LineInput::default() },
+            LineInput { kind: "part".into(), role: "main".into(), ..LineInput::default() },
+            LineInput { kind: "paint".into(), ..LineInput::default() },
+        ];
+        let fields: Vec<String> = parse_lines(&bad).unwrap_err().0.into_iter().map(|v| v.field).collect();
+        assert_eq!(fields, vec!["lines[0].hours", "lines[1].unit_price", "lines[1].role", "lines[2].kind"]);
     }
 
     #[test]

@@ -7,3 +7,4 @@ pub mod claim;
 pub mod decision;
 pub mod goodwill;
 pub mod lines;
+pub mod settings;

@@ -8,6 +8,7 @@ pub mod openapi;
 pub mod org;
 pub mod repair_orders;
 pub mod rules;
+pub mod warranty;
 pub mod worklist;
 
 use serde_json::Value;

@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{auth, customers, follow_ups, org, repair_orders, rules, worklist};
+use super::{auth, customers, follow_ups, org, repair_orders, rules, warranty, worklist};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,6 +18,8 @@ use super::{auth, customers, follow_ups, org, repair_orders, rules, worklist};
         customers::list, customers::create, customers::import, customers::get, customers::patch, customers::history,
         customers::list_vehicles, customers::create_vehicle, customers::get_vehicle, customers::patch_vehicle, customers::change_owner,
         repair_orders::list, repair_orders::create, repair_orders::get, repair_orders::action,
+        warranty::list, warranty::create, warranty::get, warranty::patch, warranty::action, warranty::export,
+        warranty::list_settings, warranty::get_settings, warranty::patch_settings, warranty::import,
         worklist::get, worklist::create, worklist::done, worklist::cancel,
         rules::list, rules::eval,
         follow_ups::archive, follow_ups::complete_archive, follow_ups::record_call, follow_ups::registers,
@@ -27,7 +29,7 @@ use super::{auth, customers, follow_ups, org, repair_orders, rules, worklist};
         follow_ups::summaries, follow_ups::draft_summary, follow_ups::summary, follow_ups::save_summary, follow_ups::file_summary,
         document,
     ),
-    components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody, org::CalendarNotice)),
+    components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody, org::CalendarNotice, warranty::ActionBody)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

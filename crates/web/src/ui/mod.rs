@@ -13,6 +13,7 @@ pub mod rule_pages;
 pub mod rules;
 pub mod vehicles;
 pub mod view;
+pub mod warranty;
 pub mod worklist;
 
 use askama::Template;
@@ -100,7 +101,14 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
     if actor.can_anywhere(Permission::WarrantyRead) {
         groups.push(NavGroup {
             label: catalog.text(locale, "nav.warranty").into(),
-            items: vec![item("nav.eligibility", "/sanbao")],
+            items: {
+                let mut items =
+                    vec![item("nav.warranty_claims", "/warranty-claims"), item("nav.eligibility", "/sanbao")];
+                if actor.has_group_role() && actor.can_anywhere(Permission::WarrantySettings) {
+                    items.push(item("nav.warranty_settings", "/warranty/settings"));
+                }
+                items
+            },
         });
     }
     if actor.can_anywhere(Permission::InsuranceRead) {

@@ -174,10 +174,10 @@ fn line_fields(locale: Locale, index: usize, form: &FormData) -> Vec<Field> {
     kinds.extend(options(locale, "ro.item_kind", &ITEM_KINDS));
     vec![
         Field { name: name("kind"), ..Field::text("", t("ro.item.kind"), get("kind")).options(kinds) },
-        Field { name: name("code"), ..Field::text("", t("ro.item.code"), get("code")).upper() },
+        Field { name: name("code"), ..Field::text("", t("ro.item.code"), get("code")).code() },
         Field { name: name("description"), ..Field::text("", t("ro.item.description"), get("description")) },
         Field { name: name("hours"), ..Field::text("", t("ro.item.hours"), get("hours")) },
-        Field { name: name("part_no"), ..Field::text("", t("ro.item.part_no"), get("part_no")).upper() },
+        Field { name: name("part_no"), ..Field::text("", t("ro.item.part_no"), get("part_no")).code() },
         Field { name: name("quantity"), ..Field::text("", t("ro.item.quantity"), get("quantity")) },
         Field { name: name("unit_price"), ..Field::text("", t("ro.item.unit_price"), get("unit_price")) },
         Field {
@@ -417,6 +417,11 @@ pub async fn show(
             }
         })
         .collect();
+    if order.items.iter().any(|item| item.payer == "warranty")
+        && who.actor.can(claimdesk_domain::access::Permission::WarrantyWrite, &order.store_id)
+    {
+        actions.push(Action::link(t("wc.new"), format!("/warranty-claims/new?repair_order_id={}", order.id)));
+    }
     actions.push(Action::link(t("action.print"), format!("/repair-orders/{}/print", order.id)));
     let ctx = Ctx::new(&who, "ro.title", "/repair-orders").titled(order.number.clone()).flash(flash.flash.as_deref());
     let view = DetailView {

@@ -216,6 +216,12 @@ impl Field {
         self
     }
 
+    /// `code` makes the input upper-case without spaces but keeps hyphens (part numbers, operation codes).
+    pub fn code(mut self) -> Field {
+        self.normalize = Some("code".into());
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Field {
         self.hint = Some(hint.into());
         self

@@ -215,3 +215,187 @@ async fn flow(client: &Client, base: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// A BJ01 vehicle of the demo inside its periods and without claims, for the clerk's day.
+async fn claimable_vehicle(app: &claimdesk_app::App) -> (String, i64) {
+    let rows: Vec<(String, i64)> = app
+        .db
+        .read(claimdesk_store::job(|tx| {
+            Box::pin(async move {
+                let sql = "SELECT v.id, v.odometer_km FROM vehicles v JOIN stores s ON s.id = v.store_id \
+                     WHERE s.code = 'BJ01' AND v.invoice_on >= '2021-09-01' AND v.odometer_km < 50000 \
+                     AND v.vin NOT IN (SELECT vin FROM warranty_claims) ORDER BY v.id LIMIT 1";
+                claimdesk_store::query::fetch_all(tx, &claimdesk_store::query::Query::new(sql)).await
+            })
+        }))
+        .await
+        .map_err(|e: claimdesk_store::StoreError| e)
+        .expect("vehicles");
+    rows.into_iter().next().expect("a claimable demo vehicle")
+}
+
+/// The warranty clerk's day in Chromium: a repair order with warranty lines → a claim with its eligibility →
+/// stopped by a mis-claim rule (hours above standard without a reason) → corrected → checked and submitted →
+/// the manufacturer's decision entered line by line (partly approved) → found again by a VIN search.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_warranty_clerks_day_in_the_browser() {
+    if !std::path::Path::new(CHROMEDRIVER).exists() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but {CHROMEDRIVER} is missing");
+        eprintln!("SKIPPED: {CHROMEDRIVER} is missing");
+        return;
+    }
+    let (app, _clock, _test_db) = claimdesk_testkit::test_app(claimdesk_testkit::Which::Sqlite, NOW).await;
+    claimdesk_testkit::demo::load(&app, 120, DEMO_PASSWORD).await.expect("demo");
+    let (vehicle_id, odometer) = claimable_vehicle(&app).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listen");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router(AppState { app, secure_cookies: false })).await.expect("serve");
+    });
+    let (_driver, port) = start_driver().await;
+    let profile = std::env::temp_dir().join(format!("claimdesk-chromium-{}", claimdesk_app::new_id()));
+    let client = connect(port, &profile).await;
+    let outcome = clerks_day(&client, &base, &vehicle_id, odometer).await;
+    let _ = client.close().await;
+    server.abort();
+    let _ = std::fs::remove_dir_all(&profile);
+    outcome.unwrap_or_else(|message| panic!("{message}"));
+}
+
+async fn choose(client: &Client, css: &str, value: &str) -> Result<(), String> {
+    let select = client.find(Locator::Css(css)).await.map_err(|e| format!("{css}: {e}"))?;
+    select.select_by_value(value).await.map_err(|e| format!("{css} = {value}: {e}"))
+}
+
+async fn click(client: &Client, css: &str) -> Result<(), String> {
+    let element = client.find(Locator::Css(css)).await.map_err(|e| format!("{css}: {e}"))?;
+    element.click().await.map_err(|e| format!("click {css}: {e}"))
+}
+
+async fn state_tag(client: &Client) -> String {
+    client.find(Locator::Css("main h1 .tag")).await.expect("state tag").text().await.unwrap_or_default()
+}
+
+async fn page_text(client: &Client) -> String {
+    client.find(Locator::Css("main")).await.expect("main").text().await.unwrap_or_default()
+}
+
+async fn clerks_day(client: &Client, base: &str, vehicle_id: &str, odometer: i64) -> Result<(), String> {
+    log_in(client, base, "bj01.clerk").await;
+
+    // The repair order with its warranty lines: 3.5 h against a standard of 3.0 h, and the causal part.
+    client.goto(&format!("{base}/repair-orders/new?vehicle_id={vehicle_id}")).await.map_err(|e| e.to_string())?;
+    choose(client, "#f-kind", "warranty").await?;
+    fill(client, "#f-mileage_in", &(odometer + 500).to_string()).await;
+    fill(client, "#f-complaint", "发动机抖动，故障灯亮").await;
+    fill(client, "#f-findings", "气缸盖垫片漏气").await;
+    for (row, kind, code, hours_or_qty, price) in
+        [(0, "labor", "10-01", "3.5", "160.00"), (1, "part", "GH12251-0001", "1", "186.00")]
+    {
+        choose(client, &format!("[name='items[{row}].kind']"), kind).await?;
+        let code_field = if kind == "labor" { "code" } else { "part_no" };
+        fill(client, &format!("[name='items[{row}].{code_field}']"), code).await;
+        fill(
+            client,
+            &format!("[name='items[{row}].description']"),
+            if kind == "labor" { "更换气缸盖垫片" } else { "气缸盖垫片" },
+        )
+        .await;
+        let amount_field = if kind == "labor" { "hours" } else { "quantity" };
+        fill(client, &format!("[name='items[{row}].{amount_field}']"), hours_or_qty).await;
+        fill(client, &format!("[name='items[{row}].unit_price']"), price).await;
+        choose(client, &format!("[name='items[{row}].payer']"), "warranty").await?;
+    }
+    click(client, "form.form button[type='submit']").await?;
+    let order_path = wait_for_path(client, |path| path.starts_with("/repair-orders/") && !path.ends_with("/new")).await;
+
+    // From the repair order, a new claim with the warranty lines copied; the failure code is chosen.
+    click(client, "a[href^='/warranty-claims/new']").await?;
+    wait_for_path(client, |path| path == "/warranty-claims/new").await;
+    let copied = value(client, "[name='lines[0].code']").await;
+    if copied != "10-01" {
+        return Err(format!(
+            "the claim form did not copy the repair order's lines: {copied:?} {}",
+            page_text(client).await
+        ));
+    }
+    choose(client, "#f-failure_code", "P0300").await?;
+    fill(client, "#f-correction", "更换气缸盖垫片").await;
+    click(client, "form.form button[type='submit']").await?;
+    let claim_path =
+        wait_for_path(client, |path| path.starts_with("/warranty-claims/") && !path.ends_with("/new")).await;
+    let text = page_text(client).await;
+    if !text.contains("免费修理") || !text.contains("2021 Art 19") {
+        return Err(format!("the eligibility is not shown on the claim: {text}"));
+    }
+    if state_tag(client).await != "草稿" {
+        return Err("a new claim is not a draft".into());
+    }
+
+    // Stopped: hours above the standard need a reason or a correction.
+    click(client, "form[action$='/do/check'] button[type='submit']").await?;
+    wait_for_path(client, |path| path == claim_path).await;
+    let text = page_text(client).await;
+    if !text.contains("误赔检查未通过") || !text.contains("高于标准工时 3 小时") {
+        return Err(format!("the check did not stop the claim: {text}"));
+    }
+    std::fs::create_dir_all(screens_dir()).expect("screens folder");
+    let png = client.screenshot().await.map_err(|e| e.to_string())?;
+    std::fs::write(screens_dir().join("claim-stopped-by-check.png"), png).expect("screenshot");
+
+    // Corrected to the standard hours, checked, submitted.
+    click(client, &format!("a[href='{claim_path}/edit']")).await?;
+    wait_for_path(client, |path| path.ends_with("/edit")).await;
+    fill(client, "[name='lines[0].hours']", "3").await;
+    click(client, "form.form button[type='submit']").await?;
+    wait_for_path(client, |path| path == claim_path).await;
+    click(client, "form[action$='/do/check'] button[type='submit']").await?;
+    wait_for_path(client, |path| path == claim_path).await;
+    if state_tag(client).await != "已检查" {
+        return Err(format!("the corrected claim did not pass: {}", page_text(client).await));
+    }
+    click(client, "form[action$='/do/submit'] button").await?;
+    wait_for_path(client, |path| path == claim_path).await;
+    if state_tag(client).await != "已提交" {
+        return Err("the claim was not submitted".into());
+    }
+
+    // The manufacturer's decision by hand: the labour line approved, the part cut.
+    click(client, &format!("a[href='{claim_path}/decide']")).await?;
+    wait_for_path(client, |path| path.ends_with("/decide")).await;
+    choose(client, "[name='lines[1].verdict']", "cut").await?;
+    fill(client, "[name='lines[1].amount']", "150.00").await;
+    fill(client, "[name='lines[1].reason']", "按目录价核减").await;
+    click(client, "form.form button[type='submit']").await?;
+    wait_for_path(client, |path| path == claim_path).await;
+    if state_tag(client).await != "部分批准" {
+        return Err(format!("the decision did not land: {}", page_text(client).await));
+    }
+    let text = page_text(client).await;
+    if !text.contains("¥630.00") {
+        return Err(format!("the approved amount (480.00 + 150.00) is not shown: {text}"));
+    }
+    let number = client.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap();
+    let number = number.split_whitespace().find(|w| w.starts_with("WC")).unwrap_or("").to_string();
+
+    // Found again by a VIN search in the claim list.
+    let vin = client.find(Locator::Css("main .subtitle")).await.unwrap().text().await.unwrap();
+    let vin = vin.split_whitespace().next().unwrap_or("").to_string();
+    client.goto(&format!("{base}/warranty-claims")).await.unwrap();
+    fill(client, "#q-vin", &vin[..10]).await;
+    choose(client, "#q-state", "partly_approved").await?;
+    click(client, "form.filters button[type='submit']").await?;
+    let link = client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&format!("table a[href='{claim_path}']")))
+        .await
+        .map_err(|e| format!("the search did not find the claim: {e}"))?;
+    if link.text().await.unwrap() != number {
+        return Err(format!("the search shows {:?}, not {number}", link.text().await));
+    }
+    let png = client.screenshot().await.map_err(|e| e.to_string())?;
+    std::fs::write(screens_dir().join("claim-found-by-search.png"), png).expect("screenshot");
+    let _ = order_path;
+    Ok(())
+}

@@ -23,7 +23,12 @@ async fn the_openapi_document_lists_every_route_and_method() {
             problems.push(format!("{full} is served but not documented"));
         }
         // Ask the router which methods the path answers: any answer but 405 means it is routed.
-        let concrete = full.replace("{id}", "x").replace("{action}", "start").replace("{rule}", "vin");
+        let concrete = full
+            .replace("{id}", "x")
+            .replace("{action}", "start")
+            .replace("{rule}", "vin")
+            .replace("{brand}", "x")
+            .replace("{catalogue}", "parts");
         for method in [Method::GET, Method::POST, Method::PATCH, Method::PUT, Method::DELETE] {
             let request = Request::builder().method(method.clone()).uri(&concrete).body(Body::empty()).unwrap();
             let status = web.send(request).await.status;

@@ -11,7 +11,7 @@ const LOGIN_CSRF: &str = "claimdesk_login_csrf";
 const SESSION: &str = "claimdesk_session";
 
 /// Logs in through the form and answers the session cookie (`name=value`).
-async fn log_in(web: &Web, username: &str, password: &str) -> String {
+pub(crate) async fn log_in(web: &Web, username: &str, password: &str) -> String {
     let page = web.get("/login", "").await;
     let token = page.cookie(LOGIN_CSRF).expect("login CSRF cookie");
     let answer = web

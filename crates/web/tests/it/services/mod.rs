@@ -2,6 +2,7 @@
 //! on a fresh database.
 
 mod audit;
+pub mod claims;
 mod customers;
 mod group_commit;
 mod org;
