@@ -1,6 +1,14 @@
 //! `claimdesk bench`: the figures of docs/benchmarks.md. Each part prints what it measured and how.
+//!
+//! Parts: `rules` (the regulation engine on one core), `writes` (durable creates through the HTTP API with
+//! 1, 8 and 16 clients), `reads` (latency of reads and searches at size, and resident memory). `all` runs
+//! each in turn. A new part is a module with a `run` function and a line in [`run`].
 
+mod http;
+mod reads;
 mod rules;
+mod server;
+mod writes;
 
 use std::process::ExitCode;
 
@@ -8,26 +16,46 @@ use crate::config::Config;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Which part to run: all, rules.
+    /// Which part to run: all, rules, writes, reads.
     #[arg(default_value = "all")]
     part: String,
     /// Seconds each measurement runs.
     #[arg(long, default_value_t = 3)]
     seconds: u64,
+    /// A PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/test): `writes` and `reads` create a fresh
+    /// database on it instead of a temporary SQLite file. `all` runs `writes` on SQLite and on this server.
+    #[arg(long, env = "CLAIMDESK_BENCH_PG")]
+    pg: Option<String>,
+    /// Customers loaded for `reads`.
+    #[arg(long, default_value_t = reads::DEFAULT_SIZE)]
+    size: usize,
 }
 
 pub async fn run(_config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     println!(
-        "claimdesk bench {} (build: {})",
+        "claimdesk bench {} (build: {}; {} cores)",
         args.part,
-        if cfg!(debug_assertions) { "debug — use --release for real figures" } else { "release" }
+        if cfg!(debug_assertions) { "debug — use --release for real figures" } else { "release" },
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
     );
+    let pg = args.pg.as_deref().filter(|url| !url.is_empty());
     match args.part.as_str() {
         "rules" => rules::run(args.seconds)?,
+        "writes" => {
+            writes::run(pg, args.seconds).await?;
+        }
+        "reads" => {
+            reads::run(pg, args.size, args.seconds).await?;
+        }
         "all" => {
             rules::run(args.seconds)?;
+            writes::run(None, args.seconds).await?;
+            if pg.is_some() {
+                writes::run(pg, args.seconds).await?;
+            }
+            reads::run(None, args.size, args.seconds).await?;
         }
-        other => anyhow::bail!("unknown bench part {other}: all, rules"),
+        other => anyhow::bail!("unknown bench part {other}: all, rules, writes, reads"),
     }
     Ok(ExitCode::SUCCESS)
 }
