@@ -92,6 +92,8 @@ pub enum Conn {
 /// The transaction handle services receive.
 pub struct Tx {
     pub(crate) conn: Conn,
+    /// Audit records collected by the transaction, written by [`audit::flush`] just before COMMIT.
+    pub(crate) audit: Vec<audit::PendingAudit>,
 }
 
 impl Tx {
@@ -205,10 +207,16 @@ impl Db {
             DbInner::Sqlite { writer, .. } => writer.submit(job).await,
             DbInner::Pg(pool) => {
                 let conn = pool.acquire().await.map_err(StoreError::from)?;
-                let mut tx = Tx { conn: Conn::Pg(conn) };
+                let mut tx = Tx { conn: Conn::Pg(conn), audit: Vec::new() };
                 exec_raw(&mut tx, "BEGIN").await?;
                 match job(&mut tx).await {
                     Ok(value) => {
+                        // The audit records go last, so the chain head's row lock is held only from here
+                        // to the end of the commit.
+                        if let Err(error) = audit::flush(&mut tx).await {
+                            exec_raw(&mut tx, "ROLLBACK").await?;
+                            return Err(error.into());
+                        }
                         exec_raw(&mut tx, "COMMIT").await?;
                         Ok(value)
                     }
@@ -230,7 +238,7 @@ impl Db {
             DbInner::Sqlite { readers, .. } => Conn::Sqlite(readers.acquire().await.map_err(StoreError::from)?),
             DbInner::Pg(pool) => Conn::Pg(pool.acquire().await.map_err(StoreError::from)?),
         };
-        let mut tx = Tx { conn };
+        let mut tx = Tx { conn, audit: Vec::new() };
         job(&mut tx).await
     }
 

@@ -113,7 +113,7 @@ async fn run_batch(pool: &SqlitePool, batch: Vec<ErasedJob>) {
             return;
         }
     };
-    let mut tx = Tx { conn: Conn::Sqlite(conn) };
+    let mut tx = Tx { conn: Conn::Sqlite(conn), audit: Vec::new() };
     if let Err(error) = exec_raw(&mut tx, "BEGIN IMMEDIATE").await {
         tracing::error!(%error, "BEGIN IMMEDIATE failed");
         drop(batch);
@@ -124,6 +124,8 @@ async fn run_batch(pool: &SqlitePool, batch: Vec<ErasedJob>) {
         if exec_raw(&mut tx, "SAVEPOINT w").await.is_err() {
             break;
         }
+        // A write rolled back to its savepoint takes its audit records with it.
+        let audit_mark = tx.audit.len();
         let outcome = AssertUnwindSafe(job(&mut tx)).catch_unwind().await;
         match outcome {
             Ok(Outcome::Keep(answer)) => {
@@ -131,12 +133,17 @@ async fn run_batch(pool: &SqlitePool, batch: Vec<ErasedJob>) {
                 kept.push(answer);
             }
             Ok(Outcome::Discard) | Err(_) => {
+                tx.audit.truncate(audit_mark);
                 let _ = exec_raw(&mut tx, "ROLLBACK TO w").await;
                 let _ = exec_raw(&mut tx, "RELEASE w").await;
             }
         }
     }
-    let commit = exec_raw(&mut tx, "COMMIT").await;
+    // Every kept write's audit records, chained in the order the writes ran, in the shared transaction.
+    let commit = match crate::audit::flush(&mut tx).await {
+        Ok(()) => exec_raw(&mut tx, "COMMIT").await,
+        Err(error) => Err(error),
+    };
     if commit.is_err() {
         let _ = exec_raw(&mut tx, "ROLLBACK").await;
     }
