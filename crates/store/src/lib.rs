@@ -169,8 +169,10 @@ impl Db {
                 .max_lifetime(None)
                 .connect_with(connect.clone())
                 .await?;
+            // A local file connection does not go stale: skip the ping sqlx makes on every acquire.
             let readers = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
+                .test_before_acquire(false)
                 .connect_with(connect.read_only(false))
                 .await?;
             // Migrations run before the writer takes the connection, so nothing else writes meanwhile.

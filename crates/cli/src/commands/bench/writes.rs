@@ -16,6 +16,7 @@ pub const CLIENT_COUNTS: [usize; 3] = [1, 8, 16];
 
 /// One row of the report.
 pub struct WriteFigure {
+    pub stores: usize,
     pub clients: usize,
     pub per_second: f64,
     pub p50_us: f64,
@@ -23,49 +24,54 @@ pub struct WriteFigure {
     pub errors: u64,
 }
 
-/// A store and a service advisor with an API token, made through the services as an admin would.
-pub async fn setup(server: &BenchServer) -> anyhow::Result<(String, String)> {
+/// `stores` stores and one service advisor working in all of them, with an API token, made through the
+/// services as an admin would.
+pub async fn setup(server: &BenchServer, stores: usize) -> anyhow::Result<(Vec<String>, String)> {
     let app = &server.app;
-    let system = Actor::system(Vec::new());
-    let store = org::stores::create(
-        app,
-        &system,
-        StoreInput {
-            code: "BN01".into(),
-            name: "基准测试广本4S店".into(),
-            brands: "广汽本田".into(),
-            time_zone: "Asia/Shanghai".into(),
-            address: String::new(),
-            phone: String::new(),
-        },
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("creating the bench store: {e}"))?;
-    let system = Actor::system(vec![StoreRef {
-        id: store.id.clone(),
-        code: store.code.clone(),
-        name: store.name.clone(),
-        time_zone: store.time_zone.clone(),
-    }]);
+    let mut refs = Vec::new();
+    for n in 1..=stores {
+        let system = Actor::system(Vec::new());
+        let store = org::stores::create(
+            app,
+            &system,
+            StoreInput {
+                code: format!("BN{n:02}"),
+                name: format!("基准测试广本4S店{n:02}"),
+                brands: "广汽本田".into(),
+                time_zone: "Asia/Shanghai".into(),
+                address: String::new(),
+                phone: String::new(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("creating a bench store: {e}"))?;
+        refs.push(StoreRef { id: store.id, code: store.code, name: store.name, time_zone: store.time_zone });
+    }
+    let ids: Vec<String> = refs.iter().map(|store| store.id.clone()).collect();
+    let system = Actor::system(refs);
     let password = "bench-password-1";
+    let username = format!("bench{stores}.advisor");
     org::users::create(
         app,
         &system,
         UserInput {
-            username: "bench.advisor".into(),
+            username: username.clone(),
             display_name: "基准服务顾问".into(),
             password: password.into(),
             locale: "zh-CN".into(),
             phone: String::new(),
-            grants: vec![GrantInput { store_id: Some(store.id.clone()), role: "service_advisor".into() }],
+            grants: ids
+                .iter()
+                .map(|id| GrantInput { store_id: Some(id.clone()), role: "service_advisor".into() })
+                .collect(),
         },
     )
     .await
     .map_err(|e| anyhow::anyhow!("creating the bench user: {e}"))?;
-    let token = auth::token_for_password(app, "bench.advisor", password, "127.0.0.1")
+    let token = auth::token_for_password(app, &username, password, "127.0.0.1")
         .await
         .map_err(|e| anyhow::anyhow!("getting a token: {e}"))?;
-    Ok((store.id, token))
+    Ok((ids, token))
 }
 
 const SURNAMES: [&str; 8] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵"];
@@ -73,9 +79,10 @@ const GIVEN: [&str; 8] = ["伟", "芳", "秀英", "建华", "晓东", "雪梅", 
 const MODELS: [&str; 4] = ["雅阁", "凌派", "皓影", "型格"];
 
 /// The body of the `n`th create: a unique mobile and VIN, a plausible plate, name and car.
-pub fn customer_body(n: u64) -> Vec<u8> {
+pub fn customer_body(n: u64, store_id: &str) -> Vec<u8> {
     let i = n as usize;
     let body = serde_json::json!({
+        "store_id": store_id,
         "name": format!("{}{}", SURNAMES[i % 8], GIVEN[(i / 8) % 8]),
         "mobile": format!("139{:08}", n % 100_000_000),
         "address": "北京市朝阳区东四环北路88号",
@@ -108,17 +115,19 @@ pub async fn measure(
     clients: usize,
     seconds: f64,
     counter: &Arc<AtomicU64>,
+    stores: &[String],
 ) -> anyhow::Result<WriteFigure> {
     let deadline = Duration::from_secs_f64(seconds);
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..clients {
+    for index in 0..clients {
         let (addr, token, counter) = (server.addr, token.to_string(), counter.clone());
+        let store = stores[index % stores.len()].clone();
         tasks.push(tokio::spawn(async move {
             let mut client = Client::connect(addr).await?;
             let mut result = ClientResult { created: 0, errors: 0, first_error: None, latencies: Vec::new() };
             while start.elapsed() < deadline {
-                let body = customer_body(counter.fetch_add(1, Ordering::Relaxed));
+                let body = customer_body(counter.fetch_add(1, Ordering::Relaxed), &store);
                 let sent = Instant::now();
                 let response = client.post_json("/api/v1/customers", &token, &body).await?;
                 result.latencies.push(sent.elapsed().as_micros().min(u32::MAX as u128) as u32);
@@ -150,6 +159,7 @@ pub async fn measure(
     let elapsed = start.elapsed().as_secs_f64();
     latencies.sort_unstable();
     Ok(WriteFigure {
+        stores: stores.len(),
         clients,
         per_second: created as f64 / elapsed,
         p50_us: percentile(&latencies, 50.0),
@@ -159,31 +169,37 @@ pub async fn measure(
 }
 
 /// The whole part on one backend: a fresh database, the fsync rate of its disk, then each client count.
-pub async fn run(pg: Option<&str>, seconds: u64) -> anyhow::Result<Vec<WriteFigure>> {
+///
+/// `store_counts`: the clients write to one store, or are spread over several (client i writes to store
+/// i mod n), as a dealer group's stores share one PostgreSQL. Each store is its own audit chain.
+pub async fn run(pg: Option<&str>, seconds: u64, store_counts: &[usize]) -> anyhow::Result<Vec<WriteFigure>> {
     let server = BenchServer::start(FreshDb::create(pg, "writes").await?).await?;
     println!("writes: POST /api/v1/customers with a vehicle, durable, HTTP/1.1 keep-alive clients");
     println!("  database: {}", server.label);
     let fsync = fsync_rate(&server.data_dir)?;
     println!("  disk: {fsync:.0} fsyncs/s (512-byte write + fsync, one at a time, in {})", server.data_dir.display());
-    let (_store, token) = setup(&server).await?;
     let counter = Arc::new(AtomicU64::new(1));
-    // Warm the caches and the connection pools before measuring.
-    measure(&server, &token, 4, 0.5, &counter).await?;
     let target = if pg.is_some() { "≥ 3,000/s (PostgreSQL)" } else { "≥ 5,000/s with 16 clients (SQLite)" };
     println!("  target: {target}");
-    println!("  {:>7} {:>12} {:>10} {:>10} {:>7}", "clients", "creates/s", "p50", "p99", "errors");
+    println!("  {:>6} {:>7} {:>12} {:>10} {:>10} {:>7}", "stores", "clients", "creates/s", "p50", "p99", "errors");
     let mut figures = Vec::new();
-    for clients in CLIENT_COUNTS {
-        let figure = measure(&server, &token, clients, seconds as f64, &counter).await?;
-        println!(
-            "  {:>7} {:>12.0} {:>10} {:>10} {:>7}",
-            figure.clients,
-            figure.per_second,
-            ms(figure.p50_us),
-            ms(figure.p99_us),
-            figure.errors
-        );
-        figures.push(figure);
+    for stores in store_counts {
+        let (store_ids, token) = setup(&server, *stores).await?;
+        // Warm the caches and the connection pools before measuring.
+        measure(&server, &token, 4, 0.5, &counter, &store_ids).await?;
+        for clients in CLIENT_COUNTS {
+            let figure = measure(&server, &token, clients, seconds as f64, &counter, &store_ids).await?;
+            println!(
+                "  {:>6} {:>7} {:>12.0} {:>10} {:>10} {:>7}",
+                figure.stores,
+                figure.clients,
+                figure.per_second,
+                ms(figure.p50_us),
+                ms(figure.p99_us),
+                figure.errors
+            );
+            figures.push(figure);
+        }
     }
     server.stop().await;
     Ok(figures)
