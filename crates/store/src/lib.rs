@@ -94,6 +94,8 @@ pub struct Tx {
     pub(crate) conn: Conn,
     /// Audit records collected by the transaction, written by [`audit::flush`] just before COMMIT.
     pub(crate) audit: Vec<audit::PendingAudit>,
+    /// Rows collected by a bulk job ([`Tx::bulk_inserts`]), written by [`Tx::flush_inserts`].
+    pub(crate) bulk: Option<Vec<query::PendingInserts>>,
 }
 
 impl Tx {
@@ -209,9 +211,11 @@ impl Db {
             DbInner::Sqlite { writer, .. } => writer.submit(job).await,
             DbInner::Pg(pool) => {
                 let conn = pool.acquire().await.map_err(StoreError::from)?;
-                let mut tx = Tx { conn: Conn::Pg(conn), audit: Vec::new() };
+                let mut tx = Tx { conn: Conn::Pg(conn), audit: Vec::new(), bulk: None };
                 exec_raw(&mut tx, "BEGIN").await?;
-                match job(&mut tx).await {
+                let result = job(&mut tx).await;
+                debug_assert!(tx.bulk.is_none() || result.is_err(), "bulk rows not flushed");
+                match result {
                     Ok(value) => {
                         // The audit records go last, so the chain head's row lock is held only from here
                         // to the end of the commit.
@@ -240,7 +244,7 @@ impl Db {
             DbInner::Sqlite { readers, .. } => Conn::Sqlite(readers.acquire().await.map_err(StoreError::from)?),
             DbInner::Pg(pool) => Conn::Pg(pool.acquire().await.map_err(StoreError::from)?),
         };
-        let mut tx = Tx { conn, audit: Vec::new() };
+        let mut tx = Tx { conn, audit: Vec::new(), bulk: None };
         job(&mut tx).await
     }
 

@@ -180,14 +180,63 @@ pub async fn execute(tx: &mut Tx, query: &Query) -> StoreResult<u64> {
         .map(|done| done.rows_affected()))?)
 }
 
-/// `INSERT INTO table (columns) VALUES (…)` from column–value pairs.
+/// `INSERT INTO table (columns) VALUES (…)` from column–value pairs. In a bulk transaction
+/// ([`Tx::bulk_inserts`]) the row waits in the transaction for [`Tx::flush_inserts`].
 pub async fn insert(tx: &mut Tx, table: &str, values: Vec<(&str, Arg)>) -> StoreResult<()> {
+    if let Some(bulk) = &mut tx.bulk {
+        let columns = values.iter().map(|(column, _)| *column).collect::<Vec<_>>().join(", ");
+        let row = values.into_iter().map(|(_, value)| value).collect();
+        match bulk.iter_mut().find(|pending| pending.table == table && pending.columns == columns) {
+            Some(pending) => pending.rows.push(row),
+            None => bulk.push(PendingInserts { table: table.to_string(), columns, rows: vec![row] }),
+        }
+        return Ok(());
+    }
     let mut query = Query::new(&format!("INSERT INTO {table} ("));
     query.push(&values.iter().map(|(column, _)| *column).collect::<Vec<_>>().join(", "));
     query.push(") VALUES ");
     query.bind_list(values.into_iter().map(|(_, value)| value));
     execute(tx, &query).await?;
     Ok(())
+}
+
+/// Rows of one table (and column list) waiting in a bulk transaction.
+#[derive(Debug)]
+pub(crate) struct PendingInserts {
+    table: String,
+    columns: String,
+    rows: Vec<Vec<Arg>>,
+}
+
+/// At most this many parameters in one multi-row INSERT (SQLite allows 32,766; PostgreSQL 65,535).
+const MAX_PARAMETERS: usize = 30_000;
+
+impl Tx {
+    /// From here on, [`insert`] collects rows instead of writing them; [`Tx::flush_inserts`] writes them
+    /// as multi-row INSERTs, tables in the order they were first inserted into (so foreign keys hold).
+    /// For loaders that write many rows and read none of them back in the same job (the demo data set).
+    pub fn bulk_inserts(&mut self) {
+        self.bulk.get_or_insert_with(Vec::new);
+    }
+
+    /// Writes the collected rows and ends bulk mode. The job must call this before it returns.
+    pub async fn flush_inserts(&mut self) -> StoreResult<()> {
+        let Some(pending) = self.bulk.take() else { return Ok(()) };
+        for PendingInserts { table, columns, rows } in pending {
+            let width = rows.first().map(Vec::len).unwrap_or(1).max(1);
+            for chunk in rows.chunks((MAX_PARAMETERS / width).max(1)) {
+                let mut query = Query::new(&format!("INSERT INTO {table} ({columns}) VALUES "));
+                for (index, row) in chunk.iter().enumerate() {
+                    if index > 0 {
+                        query.push(", ");
+                    }
+                    query.bind_list(row.iter().cloned());
+                }
+                execute(self, &query).await?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `UPDATE table SET … , version = version + 1 WHERE id = … AND store_id = … AND version = …`.

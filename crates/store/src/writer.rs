@@ -125,7 +125,7 @@ async fn run(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Message>, m
 async fn run_batch(conn: PoolConnection<Sqlite>, batch: Vec<ErasedJob>) -> Option<PoolConnection<Sqlite>> {
     let started = std::time::Instant::now();
     let size = batch.len();
-    let mut tx = Tx { conn: Conn::Sqlite(conn), audit: Vec::new() };
+    let mut tx = Tx { conn: Conn::Sqlite(conn), audit: Vec::new(), bulk: None };
     if let Err(error) = exec_raw(&mut tx, "BEGIN IMMEDIATE").await {
         tracing::error!(%error, "BEGIN IMMEDIATE failed");
         drop(batch);
@@ -145,6 +145,9 @@ async fn run_batch(conn: PoolConnection<Sqlite>, batch: Vec<ErasedJob>) -> Optio
         // A write rolled back to its savepoint takes its audit records with it.
         let audit_mark = tx.audit.len();
         let outcome = AssertUnwindSafe(job(&mut tx)).catch_unwind().await;
+        // A bulk job flushes its own rows; whatever a failed one left must not leak into the next write.
+        debug_assert!(tx.bulk.is_none() || !matches!(outcome, Ok(Outcome::Keep(_))), "bulk rows not flushed");
+        tx.bulk = None;
         match outcome {
             Ok(Outcome::Keep(answer)) => {
                 open_savepoint = true;

@@ -35,8 +35,8 @@ pub async fn setup(server: &BenchServer, stores: usize) -> anyhow::Result<(Vec<S
             app,
             &system,
             StoreInput {
-                code: format!("BN{n:02}"),
-                name: format!("基准测试广本4S店{n:02}"),
+                code: format!("BN{stores}-{n:02}"),
+                name: format!("基准测试广本4S店{stores}-{n:02}"),
                 brands: "广汽本田".into(),
                 time_zone: "Asia/Shanghai".into(),
                 address: String::new(),
