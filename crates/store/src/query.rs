@@ -208,8 +208,11 @@ pub(crate) struct PendingInserts {
     rows: Vec<Vec<Arg>>,
 }
 
-/// At most this many parameters in one multi-row INSERT (SQLite allows 32,766; PostgreSQL 65,535).
-const MAX_PARAMETERS: usize = 30_000;
+/// At most this many parameters in one multi-row INSERT. Both databases allow far more, but sqlx binds
+/// SQLite parameters by looking each one's name up, which SQLite does by a linear scan: a statement's
+/// binding cost grows with the square of its parameter count. ~1,000 keeps it small, and a fixed row
+/// count per chunk keeps the statement text (and its prepared statement) the same from batch to batch.
+const MAX_PARAMETERS: usize = 1_000;
 
 impl Tx {
     /// From here on, [`insert`] collects rows instead of writing them; [`Tx::flush_inserts`] writes them

@@ -92,16 +92,28 @@ async fn measure(
     })
 }
 
-pub async fn run(pg: Option<&str>, size: usize, seconds: u64) -> anyhow::Result<Vec<ReadFigure>> {
-    let fresh = FreshDb::create(pg, "reads").await?;
+/// `loaded`: measure a database `claimdesk demo --size N` already filled (kept afterwards) instead of
+/// loading a fresh one.
+pub async fn run(pg: Option<&str>, size: usize, seconds: u64, loaded: Option<&str>) -> anyhow::Result<Vec<ReadFigure>> {
+    let fresh = match loaded {
+        Some(url) => FreshDb {
+            url: url.to_string(),
+            label: format!("{url} (loaded beforehand by claimdesk demo)"),
+            data_dir: std::env::temp_dir(),
+            temp_dir: None,
+        },
+        None => FreshDb::create(pg, "reads").await?,
+    };
     println!("reads: {size} customers (demo data set: vehicles, visits, due items), one client, keep-alive");
     println!("  database: {}", fresh.label);
-    let took = load_demo(&fresh.url, size)?;
-    println!(
-        "  loaded by `claimdesk demo --size {size}` in {:.1} s ({:.0} customers/s)",
-        took.as_secs_f64(),
-        size as f64 / took.as_secs_f64()
-    );
+    if loaded.is_none() {
+        let took = load_demo(&fresh.url, size)?;
+        println!(
+            "  loaded by `claimdesk demo --size {size}` in {:.1} s ({:.0} customers/s)",
+            took.as_secs_f64(),
+            size as f64 / took.as_secs_f64()
+        );
+    }
     let server = BenchServer::start(fresh).await?;
     let token = claimdesk_app::auth::token_for_password(
         &server.app,
