@@ -109,7 +109,8 @@ pub(crate) async fn flush(tx: &mut Tx) -> StoreResult<()> {
         let (mut seq, mut prev_hash) = head.unwrap_or((0, GENESIS.to_string()));
         let entries: Vec<&PendingAudit> = pending.iter().filter(|entry| entry.chain == chain).collect();
         for chunk in entries.chunks(INSERT_CHUNK) {
-            let mut insert = Query::new(&format!("INSERT INTO audit_log ({COLUMNS}) VALUES "));
+            let sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ");
+            let mut insert = Query::positional(&sql, tx.backend());
             for (index, entry) in chunk.iter().enumerate() {
                 seq += 1;
                 let hash = record_hash(&AuditContent {

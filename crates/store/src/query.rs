@@ -65,6 +65,10 @@ impl From<Option<i64>> for Arg {
 pub struct Query {
     pub sql: String,
     pub args: Vec<Arg>,
+    /// Bind with bare `?` placeholders (SQLite only; values in order of appearance). sqlx binds each
+    /// numbered SQLite parameter by looking its name up, which SQLite does by a linear scan: statements
+    /// with hundreds of parameters (multi-row INSERTs) spend most of their time there. `?` has no name.
+    pub anonymous: bool,
 }
 
 /// The upper bound of a prefix range: every string that starts with the prefix sorts below it (byte order,
@@ -75,12 +79,17 @@ pub fn prefix_end(prefix: &str) -> String {
 
 impl Query {
     pub fn new(sql: &str) -> Query {
-        Query { sql: sql.to_string(), args: Vec::new() }
+        Query { sql: sql.to_string(), args: Vec::new(), anonymous: false }
+    }
+
+    /// A statement built with [`Query::bind`] only, whose placeholders may be bare `?` on SQLite.
+    pub fn positional(sql: &str, backend: crate::Backend) -> Query {
+        Query { sql: sql.to_string(), args: Vec::new(), anonymous: backend == crate::Backend::Sqlite }
     }
 
     /// A fixed statement with its placeholders' values in order.
     pub fn with(sql: &str, args: Vec<Arg>) -> Query {
-        Query { sql: sql.to_string(), args }
+        Query { sql: sql.to_string(), args, anonymous: false }
     }
 
     pub fn push(&mut self, sql: &str) -> &mut Self {
@@ -91,8 +100,12 @@ impl Query {
     /// Appends a placeholder bound to `value`.
     pub fn bind(&mut self, value: impl Into<Arg>) -> &mut Self {
         self.args.push(value.into());
-        let placeholder = format!("${}", self.args.len());
-        self.sql.push_str(&placeholder);
+        if self.anonymous {
+            self.sql.push('?');
+        } else {
+            let placeholder = format!("${}", self.args.len());
+            self.sql.push_str(&placeholder);
+        }
         self
     }
 
@@ -192,7 +205,7 @@ pub async fn insert(tx: &mut Tx, table: &str, values: Vec<(&str, Arg)>) -> Store
         }
         return Ok(());
     }
-    let mut query = Query::new(&format!("INSERT INTO {table} ("));
+    let mut query = Query::positional(&format!("INSERT INTO {table} ("), tx.backend());
     query.push(&values.iter().map(|(column, _)| *column).collect::<Vec<_>>().join(", "));
     query.push(") VALUES ");
     query.bind_list(values.into_iter().map(|(_, value)| value));
@@ -228,7 +241,8 @@ impl Tx {
         for PendingInserts { table, columns, rows } in pending {
             let width = rows.first().map(Vec::len).unwrap_or(1).max(1);
             for chunk in rows.chunks((MAX_PARAMETERS / width).max(1)) {
-                let mut query = Query::new(&format!("INSERT INTO {table} ({columns}) VALUES "));
+                let sql = format!("INSERT INTO {table} ({columns}) VALUES ");
+                let mut query = Query::positional(&sql, self.backend());
                 for (index, row) in chunk.iter().enumerate() {
                     if index > 0 {
                         query.push(", ");
