@@ -34,11 +34,20 @@ pub struct Settings {
     pub throttle_window_minutes: i64,
     /// Lists count matches up to this many and then show "10,000+".
     pub count_cap: i64,
+    /// Seconds an API token's actor is reused without reading it again (0: read on every request). Changes
+    /// made through this process clear the cache at once.
+    pub token_cache_seconds: u64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { session_minutes: 12 * 60, max_failed_logins: 5, throttle_window_minutes: 15, count_cap: 10_000 }
+        Settings {
+            session_minutes: 12 * 60,
+            max_failed_logins: 5,
+            throttle_window_minutes: 15,
+            count_cap: 10_000,
+            token_cache_seconds: 5,
+        }
     }
 }
 
@@ -48,11 +57,14 @@ pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    /// API token → actor, for a few seconds (see [`auth::ActorCache`]).
+    pub actors: Arc<auth::ActorCache>,
 }
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> App {
-        App { db, clock, settings: Arc::new(settings) }
+        let actors = Arc::new(auth::ActorCache::new(std::time::Duration::from_secs(settings.token_cache_seconds)));
+        App { db, clock, settings: Arc::new(settings), actors }
     }
 
     pub fn now_ms(&self) -> i64 {

@@ -149,11 +149,12 @@ fn filter_query(select: &str, filter: &ListFilter) -> Query {
             query.push(" AND ((").prefix("vin", prefix).push(") OR (").prefix("plate", prefix).push(")))");
         }
         Search::NameOrPlate(text) => {
-            query
-                .push(" AND ((")
-                .prefix("name", text)
-                .push(") OR id IN (SELECT owner_id FROM vehicles WHERE store_id IN ");
-            query.bind_list(&filter.stores).push(" AND ").prefix("plate", text).push("))");
+            // A UNION of two index ranges, not `name … OR id IN (…)`: with the OR, SQLite walks every
+            // customer of the store and tests each one.
+            query.push(" AND id IN (SELECT id FROM customers WHERE store_id IN ").bind_list(&filter.stores);
+            query.push(" AND ").prefix("name", text);
+            query.push(" UNION SELECT owner_id FROM vehicles WHERE store_id IN ").bind_list(&filter.stores);
+            query.push(" AND ").prefix("plate", text).push(")");
         }
         Search::Name(text) => {
             query.push(" AND ").prefix("name", text);

@@ -95,6 +95,10 @@ pub enum Conn {
 /// The transaction handle services receive.
 pub struct Tx {
     pub(crate) conn: Conn,
+    /// Audit records collected by the transaction, written by [`audit::flush`] just before COMMIT.
+    pub(crate) audit: Vec<audit::PendingAudit>,
+    /// Rows collected by a bulk job ([`Tx::bulk_inserts`]), written by [`Tx::flush_inserts`].
+    pub(crate) bulk: Option<Vec<query::PendingInserts>>,
 }
 
 impl Tx {
@@ -171,8 +175,10 @@ impl Db {
                 .max_lifetime(None)
                 .connect_with(connect.clone())
                 .await?;
+            // A local file connection does not go stale: skip the ping sqlx makes on every acquire.
             let readers = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
+                .test_before_acquire(false)
                 .connect_with(connect.read_only(false))
                 .await?;
             // Migrations run before the writer takes the connection, so nothing else writes meanwhile.
@@ -209,10 +215,18 @@ impl Db {
             DbInner::Sqlite { writer, .. } => writer.submit(job).await,
             DbInner::Pg(pool) => {
                 let conn = pool.acquire().await.map_err(StoreError::from)?;
-                let mut tx = Tx { conn: Conn::Pg(conn) };
+                let mut tx = Tx { conn: Conn::Pg(conn), audit: Vec::new(), bulk: None };
                 exec_raw(&mut tx, "BEGIN").await?;
-                match job(&mut tx).await {
+                let result = job(&mut tx).await;
+                debug_assert!(tx.bulk.is_none() || result.is_err(), "bulk rows not flushed");
+                match result {
                     Ok(value) => {
+                        // The audit records go last, so the chain head's row lock is held only from here
+                        // to the end of the commit.
+                        if let Err(error) = audit::flush(&mut tx).await {
+                            exec_raw(&mut tx, "ROLLBACK").await?;
+                            return Err(error.into());
+                        }
                         exec_raw(&mut tx, "COMMIT").await?;
                         Ok(value)
                     }
@@ -234,7 +248,7 @@ impl Db {
             DbInner::Sqlite { readers, .. } => Conn::Sqlite(readers.acquire().await.map_err(StoreError::from)?),
             DbInner::Pg(pool) => Conn::Pg(pool.acquire().await.map_err(StoreError::from)?),
         };
-        let mut tx = Tx { conn };
+        let mut tx = Tx { conn, audit: Vec::new(), bulk: None };
         job(&mut tx).await
     }
 

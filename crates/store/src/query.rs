@@ -65,6 +65,10 @@ impl From<Option<i64>> for Arg {
 pub struct Query {
     pub sql: String,
     pub args: Vec<Arg>,
+    /// Bind with bare `?` placeholders (SQLite only; values in order of appearance). sqlx binds each
+    /// numbered SQLite parameter by looking its name up, which SQLite does by a linear scan: statements
+    /// with hundreds of parameters (multi-row INSERTs) spend most of their time there. `?` has no name.
+    pub anonymous: bool,
 }
 
 /// The upper bound of a prefix range: every string that starts with the prefix sorts below it (byte order,
@@ -75,12 +79,17 @@ pub fn prefix_end(prefix: &str) -> String {
 
 impl Query {
     pub fn new(sql: &str) -> Query {
-        Query { sql: sql.to_string(), args: Vec::new() }
+        Query { sql: sql.to_string(), args: Vec::new(), anonymous: false }
+    }
+
+    /// A statement built with [`Query::bind`] only, whose placeholders may be bare `?` on SQLite.
+    pub fn positional(sql: &str, backend: crate::Backend) -> Query {
+        Query { sql: sql.to_string(), args: Vec::new(), anonymous: backend == crate::Backend::Sqlite }
     }
 
     /// A fixed statement with its placeholders' values in order.
     pub fn with(sql: &str, args: Vec<Arg>) -> Query {
-        Query { sql: sql.to_string(), args }
+        Query { sql: sql.to_string(), args, anonymous: false }
     }
 
     pub fn push(&mut self, sql: &str) -> &mut Self {
@@ -91,8 +100,12 @@ impl Query {
     /// Appends a placeholder bound to `value`.
     pub fn bind(&mut self, value: impl Into<Arg>) -> &mut Self {
         self.args.push(value.into());
-        let placeholder = format!("${}", self.args.len());
-        self.sql.push_str(&placeholder);
+        if self.anonymous {
+            self.sql.push('?');
+        } else {
+            let placeholder = format!("${}", self.args.len());
+            self.sql.push_str(&placeholder);
+        }
         self
     }
 
@@ -165,7 +178,7 @@ macro_rules! bind_owned {
 
 /// Runs a statement whose values are given up, not borrowed.
 async fn execute_owned(tx: &mut Tx, query: Query) -> StoreResult<u64> {
-    let Query { sql, args } = query;
+    let Query { sql, args, .. } = query;
     Ok(on_conn!(tx, |c| bind_owned!(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), args)
         .execute(c)
         .await
@@ -206,9 +219,19 @@ pub async fn execute(tx: &mut Tx, query: &Query) -> StoreResult<u64> {
         .map(|done| done.rows_affected()))?)
 }
 
-/// `INSERT INTO table (columns) VALUES (…)` from column–value pairs.
+/// `INSERT INTO table (columns) VALUES (…)` from column–value pairs. In a bulk transaction
+/// ([`Tx::bulk_inserts`]) the row waits in the transaction for [`Tx::flush_inserts`].
 pub async fn insert(tx: &mut Tx, table: &str, values: Vec<(&str, Arg)>) -> StoreResult<()> {
-    let mut query = Query::new(&format!("INSERT INTO {table} ("));
+    if let Some(bulk) = &mut tx.bulk {
+        let columns = values.iter().map(|(column, _)| *column).collect::<Vec<_>>().join(", ");
+        let row = values.into_iter().map(|(_, value)| value).collect();
+        match bulk.iter_mut().find(|pending| pending.table == table && pending.columns == columns) {
+            Some(pending) => pending.rows.push(row),
+            None => bulk.push(PendingInserts { table: table.to_string(), columns, rows: vec![row] }),
+        }
+        return Ok(());
+    }
+    let mut query = Query::positional(&format!("INSERT INTO {table} ("), tx.backend());
     query.push(&values.iter().map(|(column, _)| *column).collect::<Vec<_>>().join(", "));
     query.push(") VALUES ");
     query.bind_list(values.into_iter().map(|(_, value)| value));
@@ -255,6 +278,49 @@ pub async fn insert_many(tx: &mut Tx, table: &str, columns: &[&str], rows: Vec<V
         execute_owned(tx, query).await?;
     }
     Ok(())
+}
+
+/// Rows of one table (and column list) waiting in a bulk transaction.
+#[derive(Debug)]
+pub(crate) struct PendingInserts {
+    table: String,
+    columns: String,
+    rows: Vec<Vec<Arg>>,
+}
+
+/// At most this many parameters in one multi-row INSERT. Both databases allow far more, but sqlx binds
+/// SQLite parameters by looking each one's name up, which SQLite does by a linear scan: a statement's
+/// binding cost grows with the square of its parameter count. ~1,000 keeps it small, and a fixed row
+/// count per chunk keeps the statement text (and its prepared statement) the same from batch to batch.
+const MAX_PARAMETERS: usize = 1_000;
+
+impl Tx {
+    /// From here on, [`insert`] collects rows instead of writing them; [`Tx::flush_inserts`] writes them
+    /// as multi-row INSERTs, tables in the order they were first inserted into (so foreign keys hold).
+    /// For loaders that write many rows and read none of them back in the same job (the demo data set).
+    pub fn bulk_inserts(&mut self) {
+        self.bulk.get_or_insert_with(Vec::new);
+    }
+
+    /// Writes the collected rows and ends bulk mode. The job must call this before it returns.
+    pub async fn flush_inserts(&mut self) -> StoreResult<()> {
+        let Some(pending) = self.bulk.take() else { return Ok(()) };
+        for PendingInserts { table, columns, rows } in pending {
+            let width = rows.first().map(Vec::len).unwrap_or(1).max(1);
+            for chunk in rows.chunks((MAX_PARAMETERS / width).max(1)) {
+                let sql = format!("INSERT INTO {table} ({columns}) VALUES ");
+                let mut query = Query::positional(&sql, self.backend());
+                for (index, row) in chunk.iter().enumerate() {
+                    if index > 0 {
+                        query.push(", ");
+                    }
+                    query.bind_list(row.iter().cloned());
+                }
+                execute(self, &query).await?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `UPDATE table SET … , version = version + 1 WHERE id = … AND store_id = … AND version = …`.

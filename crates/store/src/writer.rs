@@ -7,7 +7,8 @@
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use sqlx::SqlitePool;
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqlitePool};
 use std::panic::AssertUnwindSafe;
 use tokio::sync::{mpsc, oneshot};
 
@@ -73,11 +74,15 @@ impl SqliteWriter {
 }
 
 async fn run(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Message>, max_batch: usize) {
+    // The writer keeps its one connection between batches rather than acquiring it from the pool (and
+    // pinging it) for every commit.
+    let mut held: Option<PoolConnection<Sqlite>> = None;
     while let Some(first) = receiver.recv().await {
         let mut batch = Vec::new();
         match first {
             Message::Job(job) => batch.push(job),
             Message::Close(answer) => {
+                drop(held.take());
                 pool.close().await;
                 let _ = answer.send(());
                 return;
@@ -94,8 +99,21 @@ async fn run(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Message>, m
                 Err(_) => break,
             }
         }
-        run_batch(&pool, batch).await;
+        let conn = match held.take() {
+            Some(conn) => conn,
+            None => match pool.acquire().await {
+                Ok(conn) => conn,
+                Err(error) => {
+                    tracing::error!(%error, "the SQLite writer cannot get its connection");
+                    // Dropping the jobs drops their answer channels: each caller sees StoreError::Closed.
+                    drop(batch);
+                    continue;
+                }
+            },
+        };
+        held = run_batch(conn, batch).await;
         if let Some(answer) = closing {
+            drop(held.take());
             pool.close().await;
             let _ = answer.send(());
             return;
@@ -103,45 +121,71 @@ async fn run(pool: SqlitePool, mut receiver: mpsc::UnboundedReceiver<Message>, m
     }
 }
 
-async fn run_batch(pool: &SqlitePool, batch: Vec<ErasedJob>) {
-    let conn = match pool.acquire().await {
-        Ok(conn) => conn,
-        Err(error) => {
-            tracing::error!(%error, "the SQLite writer cannot get its connection");
-            // Dropping the jobs drops their answer channels: each caller sees StoreError::Closed.
-            drop(batch);
-            return;
-        }
-    };
-    let mut tx = Tx { conn: Conn::Sqlite(conn) };
+/// Runs one batch in one transaction and answers its writes; hands the connection back unless it failed.
+async fn run_batch(conn: PoolConnection<Sqlite>, batch: Vec<ErasedJob>) -> Option<PoolConnection<Sqlite>> {
+    let started = std::time::Instant::now();
+    let size = batch.len();
+    let mut tx = Tx { conn: Conn::Sqlite(conn), audit: Vec::new(), bulk: None };
     if let Err(error) = exec_raw(&mut tx, "BEGIN IMMEDIATE").await {
         tracing::error!(%error, "BEGIN IMMEDIATE failed");
         drop(batch);
-        return;
+        let _ = exec_raw(&mut tx, "ROLLBACK").await;
+        return None;
     }
     let mut kept = Vec::with_capacity(batch.len());
+    // Releasing a kept write's savepoint and opening the next one share one round trip to SQLite's thread.
+    let mut open_savepoint = false;
+    let mut healthy = true;
     for job in batch {
-        if exec_raw(&mut tx, "SAVEPOINT w").await.is_err() {
+        let begin = if open_savepoint { "RELEASE w; SAVEPOINT w" } else { "SAVEPOINT w" };
+        if exec_raw(&mut tx, begin).await.is_err() {
+            healthy = false;
             break;
         }
+        // A write rolled back to its savepoint takes its audit records with it.
+        let audit_mark = tx.audit.len();
         let outcome = AssertUnwindSafe(job(&mut tx)).catch_unwind().await;
+        // A bulk job flushes its own rows; whatever a failed one left must not leak into the next write.
+        debug_assert!(tx.bulk.is_none() || !matches!(outcome, Ok(Outcome::Keep(_))), "bulk rows not flushed");
+        tx.bulk = None;
         match outcome {
             Ok(Outcome::Keep(answer)) => {
-                let _ = exec_raw(&mut tx, "RELEASE w").await;
+                open_savepoint = true;
                 kept.push(answer);
             }
             Ok(Outcome::Discard) | Err(_) => {
-                let _ = exec_raw(&mut tx, "ROLLBACK TO w").await;
-                let _ = exec_raw(&mut tx, "RELEASE w").await;
+                tx.audit.truncate(audit_mark);
+                open_savepoint = false;
+                if exec_raw(&mut tx, "ROLLBACK TO w; RELEASE w").await.is_err() {
+                    healthy = false;
+                    break;
+                }
             }
         }
     }
-    let commit = exec_raw(&mut tx, "COMMIT").await;
+    // Every kept write's audit records, chained in the order the writes ran, in the shared transaction.
+    let mut commit = if healthy { Ok(()) } else { Err(StoreError::Closed) };
+    if commit.is_ok() && open_savepoint {
+        commit = exec_raw(&mut tx, "RELEASE w").await;
+    }
+    if commit.is_ok() {
+        commit = crate::audit::flush(&mut tx).await;
+    }
+    let jobs_micros = started.elapsed().as_micros() as u64;
+    if commit.is_ok() {
+        commit = exec_raw(&mut tx, "COMMIT").await;
+    }
     if commit.is_err() {
         let _ = exec_raw(&mut tx, "ROLLBACK").await;
     }
+    tracing::debug!(size, jobs_micros, total_micros = started.elapsed().as_micros() as u64, "group commit");
     let shared = commit.map_err(|error| error.to_string());
+    let ok = shared.is_ok();
     for answer in kept {
         answer(shared.clone().map_err(|message| StoreError::Sqlx(sqlx::Error::Protocol(message))));
+    }
+    match tx.conn {
+        Conn::Sqlite(conn) if ok => Some(conn),
+        _ => None,
     }
 }

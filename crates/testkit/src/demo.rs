@@ -207,7 +207,7 @@ pub async fn load(app: &App, size: usize, password: &str) -> anyhow::Result<Vec<
         let people = Staff { advisor: staff("advisor"), follow_up: staff("followup"), clerk: staff("clerk") };
         let mut remaining = per_store.min(size.saturating_sub(index * per_store));
         while remaining > 0 {
-            let batch = remaining.min(500);
+            let batch = remaining.min(2_000);
             remaining -= batch;
             let records: Vec<CustomerRecords> =
                 (0..batch).map(|_| generate(&mut rng, spec, store, &people, now)).collect();
@@ -384,6 +384,8 @@ async fn write_batch(
     now: i64,
 ) -> Result<(), claimdesk_app::AppError> {
     let today = clock::local_date(clock::from_ms(now), "Asia/Shanghai");
+    // The batch's rows go in as multi-row INSERTs at the end (nothing here reads them back).
+    tx.bulk_inserts();
     for CustomerRecords { customer, vehicle, visits } in records {
         customers::insert(tx, &customer).await?;
         audit::record(
@@ -498,5 +500,6 @@ async fn write_batch(
             }
         }
     }
+    tx.flush_inserts().await?;
     Ok(())
 }

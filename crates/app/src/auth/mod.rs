@@ -1,9 +1,11 @@
 //! Logins, sessions and API tokens.
 
+mod cache;
 mod password;
 mod sessions;
 mod tokens;
 
+pub use cache::ActorCache;
 pub use password::{hash_password, verify_password};
 pub use sessions::{LoginOutcome, change_password, login, logout, session_actor, switch_store};
 pub use tokens::{create_token, list_tokens, revoke_token, token_actor, token_for_password};

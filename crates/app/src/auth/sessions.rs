@@ -144,7 +144,8 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
     let hash = hash_password(new.to_string()).await?;
     let now = app.now_ms();
     let actor = actor.clone();
-    app.db
+    let result = app
+        .db
         .write(job(move |tx| {
             Box::pin(async move {
                 let mut user = users::get(tx, &actor.user_id).await?.ok_or(AppError::NotFound)?;
@@ -170,5 +171,8 @@ pub async fn change_password(app: &App, actor: &Actor, current: &str, new: &str)
                 .await
             })
         }))
-        .await
+        .await;
+    // What this token may do changed: drop cached actors (see auth::ActorCache).
+    app.actors.clear();
+    result
 }

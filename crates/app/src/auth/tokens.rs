@@ -73,17 +73,25 @@ pub async fn token_for_password(app: &App, username: &str, password: &str, remot
 pub async fn token_actor(app: &App, secret: &str, store: Option<String>) -> AppResult<Actor> {
     let hash = secret_hash(secret);
     let now = app.now_ms();
-    app.db
+    if let Some(actor) = app.actors.get(&hash, &store, now) {
+        return Ok(actor);
+    }
+    let key = (hash.clone(), store.clone());
+    let generation = app.actors.generation();
+    let (actor, expires_at) = app
+        .db
         .read(job(move |tx| {
             Box::pin(async move {
                 let token = users::token_by_hash(tx, &hash).await?.ok_or(AppError::Unauthenticated)?;
                 if token.revoked_at.is_some() || token.expires_at.is_some_and(|at| at < now) {
                     return Err(AppError::Unauthenticated);
                 }
-                load_actor(tx, &token.user_id, store, None).await
+                Ok((load_actor(tx, &token.user_id, store, None).await?, token.expires_at))
             })
         }))
-        .await
+        .await?;
+    app.actors.put(generation, key.0, key.1, expires_at, actor.clone());
+    Ok(actor)
 }
 
 pub async fn list_tokens(app: &App, actor: &Actor) -> AppResult<Vec<TokenInfo>> {
@@ -102,7 +110,8 @@ pub async fn revoke_token(app: &App, actor: &Actor, token_id: &str) -> AppResult
     let now = app.now_ms();
     let actor = actor.clone();
     let token_id = token_id.to_string();
-    app.db
+    let result = app
+        .db
         .write(job(move |tx| {
             Box::pin(async move {
                 if !users::revoke_token(tx, &actor.user_id, &token_id, now).await? {
@@ -124,5 +133,8 @@ pub async fn revoke_token(app: &App, actor: &Actor, token_id: &str) -> AppResult
                 .await
             })
         }))
-        .await
+        .await;
+    // What this token may do changed: drop cached actors (see auth::ActorCache).
+    app.actors.clear();
+    result
 }

@@ -34,7 +34,8 @@ pub async fn create(app: &App, actor: &Actor, input: StoreInput) -> AppResult<St
         version: 1,
     };
     let actor = actor.clone();
-    app.db
+    let result = app
+        .db
         .write(job(move |tx| {
             Box::pin(async move {
                 stores::insert(tx, &row).await?;
@@ -55,7 +56,10 @@ pub async fn create(app: &App, actor: &Actor, input: StoreInput) -> AppResult<St
                 Ok(row)
             })
         }))
-        .await
+        .await;
+    // What this token may do changed: drop cached actors (see auth::ActorCache).
+    app.actors.clear();
+    result
 }
 
 pub async fn update(app: &App, actor: &Actor, id: &str, version: i64, input: StoreInput) -> AppResult<StoreRow> {
@@ -66,7 +70,8 @@ pub async fn update(app: &App, actor: &Actor, id: &str, version: i64, input: Sto
     let now = app.now_ms();
     let actor = actor.clone();
     let id = id.to_string();
-    app.db
+    let result = app
+        .db
         .write(job(move |tx| {
             Box::pin(async move {
                 let before = stores::get(tx, &id).await?.ok_or(AppError::NotFound)?;
@@ -102,7 +107,10 @@ pub async fn update(app: &App, actor: &Actor, id: &str, version: i64, input: Sto
                 Ok(after)
             })
         }))
-        .await
+        .await;
+    // What this token may do changed: drop cached actors (see auth::ActorCache).
+    app.actors.clear();
+    result
 }
 
 /// The stores the actor reaches.

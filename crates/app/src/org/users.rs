@@ -170,7 +170,8 @@ pub async fn update(app: &App, actor: &Actor, id: &str, input: UserInput, active
     let now = app.now_ms();
     let actor = actor.clone();
     let id = id.to_string();
-    app.db
+    let result = app
+        .db
         .write(job(move |tx| {
             Box::pin(async move {
                 let mut user = users::get(tx, &id).await?.ok_or(AppError::NotFound)?;
@@ -203,7 +204,10 @@ pub async fn update(app: &App, actor: &Actor, id: &str, input: UserInput, active
                 Ok(after)
             })
         }))
-        .await
+        .await;
+    // What this token may do changed: drop cached actors (see auth::ActorCache).
+    app.actors.clear();
+    result
 }
 
 pub async fn grant(app: &App, actor: &Actor, user_id: &str, store_id: Option<&str>, role: &str) -> AppResult<UserView> {
@@ -245,6 +249,8 @@ pub async fn grant(app: &App, actor: &Actor, user_id: &str, store_id: Option<&st
             })
         }))
         .await?;
+    // What this token may do changed: drop cached actors (see auth::ActorCache).
+    app.actors.clear();
     get(app, actor, user_id).await
 }
 
@@ -279,6 +285,8 @@ pub async fn revoke(app: &App, actor: &Actor, user_id: &str, grant_id: &str) -> 
             })
         }))
         .await?;
+    // What this token may do changed: drop cached actors (see auth::ActorCache).
+    app.actors.clear();
     get(app, actor, user_id).await
 }
 

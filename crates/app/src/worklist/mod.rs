@@ -158,8 +158,12 @@ pub async fn my_worklist(app: &App, actor: &Actor) -> AppResult<Worklist> {
         .await?;
     let mut worklist =
         Worklist { today: home_today.to_string(), overdue: Vec::new(), due_today: Vec::new(), this_week: Vec::new() };
+    // Each store's date, worked out once per store rather than once per item.
+    let mut todays: std::collections::HashMap<String, Date> = std::collections::HashMap::new();
     for row in rows {
-        let today = clock::local_date(now, actor.time_zone(&row.store_id));
+        let today = *todays
+            .entry(row.store_id.clone())
+            .or_insert_with(|| clock::local_date(now, actor.time_zone(&row.store_id)));
         let view = DueItemView::new(row, today);
         if view.days_overdue > 0 {
             worklist.overdue.push(view);
