@@ -179,7 +179,9 @@ impl Db {
             let readers = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
                 .test_before_acquire(false)
-                .connect_with(connect.read_only(false))
+                // Each connection keeps its own page cache; readers share the OS cache, so a small one each
+                // keeps the serving process near 100 MB instead of 9 × 32 MB.
+                .connect_with(connect.clone().pragma("cache_size", "-8000"))
                 .await?;
             // Migrations run before the writer takes the connection, so nothing else writes meanwhile.
             sqlx::migrate!("./migrations").run(&writer_pool).await?;

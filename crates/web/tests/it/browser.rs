@@ -44,7 +44,7 @@ async fn start_driver() -> (Driver, u16) {
         .spawn()
         .expect("start chromedriver");
     let driver = Driver(child);
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(30);
     while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
         assert!(Instant::now() < deadline, "chromedriver did not listen on {port}");
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -75,7 +75,7 @@ async fn connect(port: u16, profile: &std::path::Path) -> Client {
 
 /// Waits until the page's path satisfies `check` and answers it.
 async fn wait_for_path(client: &Client, check: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let url = client.current_url().await.expect("url");
         if check(url.path()) {
@@ -149,7 +149,7 @@ async fn flow(client: &Client, base: &str) -> Result<(), String> {
     client.find(Locator::Css("form.form button[type='submit']")).await.unwrap().click().await.unwrap();
     let error = client
         .wait()
-        .at_most(Duration::from_secs(10))
+        .at_most(Duration::from_secs(30))
         .for_element(Locator::Css(".field.has-error #f-vehicle-vin-error"))
         .await
         .map_err(|e| format!("no error beside the VIN: {e}"))?;
@@ -187,7 +187,7 @@ async fn flow(client: &Client, base: &str) -> Result<(), String> {
     client.find(Locator::Css("form.filters button[type='submit']")).await.unwrap().click().await.unwrap();
     let link = client
         .wait()
-        .at_most(Duration::from_secs(10))
+        .at_most(Duration::from_secs(30))
         .for_element(Locator::Css(&format!("table a[href='{customer_path}']")))
         .await
         .map_err(|e| format!("the plate search did not find the customer: {e}"))?;
@@ -387,7 +387,7 @@ async fn clerks_day(client: &Client, base: &str, vehicle_id: &str, odometer: i64
     click(client, "form.filters button[type='submit']").await?;
     let link = client
         .wait()
-        .at_most(Duration::from_secs(10))
+        .at_most(Duration::from_secs(30))
         .for_element(Locator::Css(&format!("table a[href='{claim_path}']")))
         .await
         .map_err(|e| format!("the search did not find the claim: {e}"))?;
