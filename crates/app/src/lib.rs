@@ -10,6 +10,7 @@ pub mod clock;
 pub mod customers;
 pub mod error;
 pub mod follow_up;
+pub mod insurance;
 pub mod org;
 pub mod page;
 pub mod repair_orders;
@@ -33,11 +34,19 @@ pub struct Settings {
     pub throttle_window_minutes: i64,
     /// Lists count matches up to this many and then show "10,000+".
     pub count_cap: i64,
+    /// Days before a policy ends that a renewal (续保) reminder comes due.
+    pub renewal_days: Vec<i64>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { session_minutes: 12 * 60, max_failed_logins: 5, throttle_window_minutes: 15, count_cap: 10_000 }
+        Settings {
+            session_minutes: 12 * 60,
+            max_failed_logins: 5,
+            throttle_window_minutes: 15,
+            count_cap: 10_000,
+            renewal_days: claimdesk_domain::insurance::policy::RENEWAL_DAYS.to_vec(),
+        }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod calendar;
 pub mod customers;
 pub mod follow_ups;
+pub mod insurance;
 pub mod login;
 pub mod repair_orders;
 pub mod rule_pages;
@@ -105,7 +106,18 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
     if actor.can_anywhere(Permission::InsuranceRead) {
         groups.push(NavGroup {
             label: catalog.text(locale, "nav.insurance").into(),
-            items: vec![item("nav.adjustment", "/adjustment")],
+            items: {
+                let mut items = vec![
+                    item("ins.claims", "/insurance/claims"),
+                    item("ins.leads", "/insurance/leads"),
+                    item("ins.policies", "/insurance/policies"),
+                ];
+                if actor.can_anywhere(Permission::UsersManage) {
+                    items.push(item("ins.insurers", "/insurance/insurers"));
+                }
+                items.push(item("nav.adjustment", "/adjustment"));
+                items
+            },
         });
     }
     if actor.can_anywhere(Permission::FollowUpRead) {

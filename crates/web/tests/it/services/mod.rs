@@ -4,6 +4,7 @@
 mod audit;
 mod customers;
 mod group_commit;
+mod insurance;
 mod org;
 mod repair_orders;
 mod vehicles;
