@@ -67,6 +67,8 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/insurance-claims/{id}/assessment", axum::routing::put(insurance::put_assessment)),
         ("/insurance-claims/{id}/documents", post(insurance::claim_document)),
         ("/insurance-claims/{id}/{action}", post(insurance::claim_step)),
+        ("/insurance-commission", get(insurance::commission)),
+        ("/insurance-pay-rules", post(insurance::set_pay_rule)),
         ("/rules", get(rules::list)),
         ("/rules/{rule}", post(rules::eval)),
         ("/openapi.json", get(openapi::document)),
@@ -156,6 +158,8 @@ fn ui_routes() -> Router<AppState> {
         .route("/insurance/leads/new", get(insurance::lead_new))
         .route("/insurance/leads/{id}", get(insurance::lead_show))
         .route("/insurance/leads/{id}/{action}", post(insurance::lead_action))
+        .route("/insurance/commission", get(insurance::commission).post(insurance::pay_rule_save))
+        .route("/insurance/commission.xlsx", get(insurance::commission_export))
         .route("/insurance/insurers", get(insurance::insurers_page).post(insurance::insurer_create))
         .route("/insurance/checklists", post(insurance::checklist_save))
         .route("/insurance/insurers/{id}", get(insurance::insurer_show))

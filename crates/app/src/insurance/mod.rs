@@ -6,6 +6,7 @@
 //! change that implies them; figures come from `claimdesk_domain::insurance`.
 
 pub mod claims;
+pub mod commission;
 pub mod insurers;
 pub mod leads;
 pub mod policies;

@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use claimdesk_app::insurance::claims::{self, AssessmentInput, ClaimInput, ClaimListQuery, DocumentInput, StepInput};
+use claimdesk_app::insurance::commission::{self, PayRuleInput};
 use claimdesk_app::insurance::insurers::{self, ChecklistInput, CoverRateInput, InsurerInput};
 use claimdesk_app::insurance::policies::{self, NewPolicy, PolicyAction, PolicyListQuery};
 use serde::Deserialize;
@@ -202,4 +203,31 @@ pub async fn claim_step(
     ApiJson(body): ApiJson<StepInput>,
 ) -> ApiResult<impl IntoResponse> {
     Ok(Json(claims::step(&state.app, &actor, &id, &action.replace('-', "_"), body).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MonthQuery {
+    pub month: String,
+    pub store_id: Option<String>,
+}
+
+/// The month's commission statement per specialist: base pay, the share of the policies' commission and
+/// the percentage of the accident repairs brought in.
+#[utoipa::path(get, path = "/api/v1/insurance-commission", tag = "insurance", params(("month" = String, Query, description = "YYYY-MM"), ("store_id" = Option<String>, Query)), responses((status = 200), (status = 422)))]
+pub async fn commission(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(query): Query<MonthQuery>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(commission::statement(&state.app, &actor, &query.month, query.store_id.as_deref()).await?))
+}
+
+/// Sets a specialist's pay rule from a month on (store admin).
+#[utoipa::path(post, path = "/api/v1/insurance-pay-rules", tag = "insurance", request_body = serde_json::Value, responses((status = 200), (status = 422)))]
+pub async fn set_pay_rule(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<PayRuleInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok(Json(commission::set_pay_rule(&state.app, &actor, body).await?))
 }

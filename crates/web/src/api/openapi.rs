@@ -29,6 +29,7 @@ use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, w
         insurance::checklists, insurance::set_checklist,
         insurance::list_policies, insurance::create_policy, insurance::get_policy, insurance::policy_action,
         insurance::list_claims, insurance::create_claim, insurance::get_claim, insurance::put_assessment, insurance::claim_document, insurance::claim_step,
+        insurance::commission, insurance::set_pay_rule,
         document,
     ),
     components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody, org::CalendarNotice)),

@@ -10,6 +10,7 @@ use claimdesk_app::insurance::claims::{
     self, AssessmentInput, ClaimDetail, ClaimInput, ClaimListQuery, ClaimView, DocumentInput, LINE_KINDS, LineInput,
     RESPONSIBILITIES, StepInput,
 };
+use claimdesk_app::insurance::commission::{self, CommissionLine, PayRuleInput};
 use claimdesk_app::insurance::insurers::{self, ChecklistInput, CoverRateInput, InsurerInput};
 use claimdesk_app::insurance::leads::{self, LeadAction, LeadInput, LeadListQuery, SOURCES};
 use claimdesk_app::insurance::policies::{self, NewPolicy, PolicyAction, PolicyListQuery, PolicyView};
@@ -918,7 +919,6 @@ async fn claim_detail_page(
                         Cell::tag(t("ins.missing"), "tag-red")
                     },
                     Cell::text(d.signed_by.clone()),
-                    Cell::text(d.position.to_string()),
                 ],
                 alert: !d.received,
             })
@@ -1752,6 +1752,151 @@ pub async fn insurer_cover(State(state): State<AppState>, Path(id): Path<String>
     };
     match insurers::add_cover(&state.app, &posted.who.actor, &id, input).await {
         Ok(_) => see_other(&format!("/insurance/insurers/{id}"), "form.saved"),
+        Err(error) => error_page(posted.who.locale, error),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Commission (提成)
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MonthParams {
+    #[serde(default)]
+    month: Option<String>,
+    #[serde(default)]
+    flash: Option<String>,
+}
+
+fn commission_table(locale: Locale, lines: &[CommissionLine]) -> Table {
+    let t = |key: &str| label(locale, key);
+    Table {
+        columns: vec![
+            Column::new(t("ins.specialist")),
+            Column::right(t("ins.base_pay")),
+            Column::right(t("ins.policies_sold")),
+            Column::right(t("ins.premium")),
+            Column::right(t("ins.commission")),
+            Column::right(t("ins.policy_pay")),
+            Column::right(t("ins.repairs")),
+            Column::right(t("ins.repair_amount")),
+            Column::right(t("ins.repair_pay")),
+            Column::right(t("ins.total")),
+        ],
+        rows: lines
+            .iter()
+            .map(|l| Row {
+                cells: vec![
+                    Cell::text(l.name.clone()),
+                    money(l.base_pay),
+                    Cell::money(l.policies.to_string()),
+                    money(l.premium),
+                    money(l.store_commission),
+                    Cell::money(format!("{} ({}%)", l.policy_pay.display_cny(), l.policy_share_percent)),
+                    Cell::money(l.repairs.to_string()),
+                    money(l.repair_amount),
+                    Cell::money(format!("{} ({}%)", l.repair_pay.display_cny(), l.repair_percent)),
+                    money(l.total),
+                ],
+                alert: false,
+            })
+            .collect(),
+        empty: t("list.empty"),
+    }
+}
+
+fn this_month(state: &AppState, who: &UiActor) -> String {
+    clock::local_date(clock::from_ms(state.app.now_ms()), who.actor.home_time_zone()).strftime("%Y-%m").to_string()
+}
+
+pub async fn commission(State(state): State<AppState>, who: UiActor, Query(params): Query<MonthParams>) -> Response {
+    let locale = who.locale;
+    let month = params.month.clone().filter(|m| !m.is_empty()).unwrap_or_else(|| this_month(&state, &who));
+    let lines = match commission::statement(&state.app, &who.actor, &month, None).await {
+        Ok(lines) => lines,
+        Err(error) => return error_page(locale, error),
+    };
+    let t = |key: &str| label(locale, key);
+    let mut sections = vec![Section {
+        title: format!("{} · {month}", t("ins.commission_title")),
+        table: Some(commission_table(locale, &lines)),
+        actions: vec![Action::link(
+            t("action.export"),
+            format!("/insurance/commission.xlsx?month={}", urlencode(&month)),
+        )],
+        form: Some(FormView {
+            action: "/insurance/commission".into(),
+            groups: vec![FieldGroup {
+                title: String::new(),
+                fields: vec![Field::text("month", t("ins.month"), month.clone()).kind("month")],
+            }],
+            submit: t("ins.show"),
+            ..FormView::default()
+        }),
+        ..Section::default()
+    }];
+    if who.actor.can_anywhere(insurers::ADMIN) {
+        sections.push(Section {
+            title: t("ins.pay_rule"),
+            form: Some(FormView {
+                action: "/insurance/commission".into(),
+                groups: vec![FieldGroup {
+                    title: String::new(),
+                    fields: vec![
+                        Field::text("user_id", t("ins.user_id"), "").required(),
+                        Field::text("valid_from", t("ins.valid_from_month"), month.clone()).kind("month").required(),
+                        Field::text("base_pay", t("ins.base_pay"), "").required(),
+                        Field::text("policy_share_percent", t("ins.policy_share_percent"), ""),
+                        Field::text("repair_percent", t("ins.repair_percent"), ""),
+                    ],
+                }],
+                submit: t("action.save"),
+                ..FormView::default()
+            }),
+            ..Section::default()
+        });
+    }
+    let ctx = Ctx::new(&who, "ins.commission_title", "/insurance/commission").flash(params.flash.as_deref());
+    let view = DetailView { title: t("ins.commission_title"), sections, ..DetailView::default() };
+    detail_page(&ctx, &view)
+}
+
+pub async fn commission_export(
+    State(state): State<AppState>,
+    who: UiActor,
+    Query(params): Query<MonthParams>,
+) -> Response {
+    let locale = who.locale;
+    let month = params.month.clone().filter(|m| !m.is_empty()).unwrap_or_else(|| this_month(&state, &who));
+    match commission::statement(&state.app, &who.actor, &month, None).await {
+        Ok(lines) => {
+            let table = commission_table(locale, &lines);
+            let columns: Vec<String> = table.columns.iter().map(|c| c.label.clone()).collect();
+            crate::excel::download(
+                &label(locale, "ins.commission_title"),
+                &columns,
+                &table.text_rows(),
+                &format!("commission-{month}.xlsx"),
+            )
+        }
+        Err(error) => error_page(locale, error),
+    }
+}
+
+pub async fn pay_rule_save(State(state): State<AppState>, posted: Posted) -> Response {
+    let form = &posted.form;
+    if !form.has("user_id") {
+        return see_other(&format!("/insurance/commission?month={}", urlencode(form.get("month"))), "");
+    }
+    let input = PayRuleInput {
+        user_id: form.get("user_id").into(),
+        valid_from: form.get("valid_from").into(),
+        base_pay: form.get("base_pay").into(),
+        policy_share_percent: form.get("policy_share_percent").into(),
+        repair_percent: form.get("repair_percent").into(),
+        store_id: None,
+    };
+    match commission::set_pay_rule(&state.app, &posted.who.actor, input).await {
+        Ok(rule) => see_other(&format!("/insurance/commission?month={}", rule.valid_from), "form.saved"),
         Err(error) => error_page(posted.who.locale, error),
     }
 }

@@ -111,6 +111,7 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
                     item("ins.claims", "/insurance/claims"),
                     item("ins.leads", "/insurance/leads"),
                     item("ins.policies", "/insurance/policies"),
+                    item("ins.commission_title", "/insurance/commission"),
                 ];
                 if actor.can_anywhere(Permission::UsersManage) {
                     items.push(item("ins.insurers", "/insurance/insurers"));

@@ -3,7 +3,9 @@
 
 use claimdesk_app::AppError;
 use claimdesk_app::insurance::claims::{self, AssessmentInput, ClaimInput, DocumentInput, LineInput, StepInput};
+use claimdesk_app::insurance::commission::{self, PayRuleInput};
 use claimdesk_app::insurance::insurers::{self, ChecklistInput, CoverRateInput, InsurerInput};
+use claimdesk_app::insurance::leads::{self, LeadAction, LeadInput, LeadListQuery};
 use claimdesk_app::insurance::policies::{self, NewPolicy, PolicyAction, PolicyListQuery};
 use claimdesk_app::repair_orders::{self, RepairOrderInput};
 use claimdesk_app::worklist;
@@ -346,5 +348,105 @@ async fn a_claim_from_report_to_archive_with_a_two_car_split() {
         assert!(detail.steps.iter().all(|s| s.actor_name == "测试bj01.ins"), "{which:?}");
         let other = world.person("sh01.ins", Some(&world.store_b), Role::InsuranceSpecialist).await;
         assert!(matches!(claims::get(&world.app, &other, &claim.id).await, Err(AppError::NotFound)));
+    }
+}
+
+/// A lead converts into an accident repair order; the month's statement pays base, the policy share and the
+/// repair percentage.
+#[tokio::test]
+async fn a_lead_converts_and_the_month_pays_commission() {
+    for which in backends() {
+        let world = World::new(which).await;
+        let admin = world.person("bj01.admin", Some(&world.store_a), Role::StoreAdmin).await;
+        let specialist = world.person("bj01.ins", Some(&world.store_a), Role::InsuranceSpecialist).await;
+        let customer = world.customer(&admin, "赵线索", 51).await;
+        let vehicle_id = customer.vehicles[0].id.clone();
+        let insurer_id = insurer_with_rates(&world, &admin, "CPIC").await;
+
+        let lead = leads::create(
+            &world.app,
+            &specialist,
+            LeadInput {
+                source: "insurer".into(),
+                place: "三环".into(),
+                contact_phone: "13800000000".into(),
+                ..LeadInput::default()
+            },
+        )
+        .await
+        .expect("lead");
+        let lost = leads::create(
+            &world.app,
+            &specialist,
+            LeadInput { source: "police".into(), contact_name: "王".into(), ..LeadInput::default() },
+        )
+        .await
+        .unwrap();
+        leads::act(
+            &world.app,
+            &specialist,
+            &lost.id,
+            "lose",
+            LeadAction { reason: "去了4S外修厂".into(), ..LeadAction::default() },
+        )
+        .await
+        .unwrap();
+        let contacted = leads::act(
+            &world.app,
+            &specialist,
+            &lead.id,
+            "contact",
+            LeadAction {
+                insurer_id: Some(insurer_id.clone()), surveyor: "查勘员孙".into(), ..LeadAction::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(contacted.status, "contacted");
+        let arrived = leads::act(
+            &world.app,
+            &specialist,
+            &lead.id,
+            "arrive",
+            LeadAction { vehicle_id: Some(vehicle_id.clone()), mileage_in: Some(30_000), ..LeadAction::default() },
+        )
+        .await
+        .expect("arrive");
+        assert_eq!(arrived.status, "arrived", "{which:?}");
+        let order =
+            repair_orders::get(&world.app, &specialist, arrived.repair_order_id.as_deref().unwrap()).await.unwrap();
+        assert_eq!(order.kind, "accident");
+        let page = leads::list(&world.app, &specialist, LeadListQuery::default()).await.unwrap();
+        assert_eq!((page.received, page.arrived, page.conversion_percent.as_str()), (2, 1, "50"), "{which:?}");
+
+        policies::create(
+            &world.app,
+            &specialist,
+            NewPolicy { policy: policy_input(&insurer_id, &vehicle_id, "CP2024001"), ..NewPolicy::default() },
+        )
+        .await
+        .unwrap();
+        commission::set_pay_rule(
+            &world.app,
+            &admin,
+            PayRuleInput {
+                user_id: specialist.user_id.clone(),
+                valid_from: "2024-01".into(),
+                base_pay: "4000".into(),
+                policy_share_percent: "50".into(),
+                repair_percent: "2".into(),
+                store_id: None,
+            },
+        )
+        .await
+        .expect("pay rule");
+        let lines = commission::statement(&world.app, &admin, "2024-05", None).await.unwrap();
+        let line = lines.iter().find(|l| l.user_id == specialist.user_id).expect("the specialist's line");
+        // Store commission 699.58 × 50 % = 349.79; no repair lines priced yet.
+        assert_eq!(line.policies, 1);
+        assert_eq!(line.policy_pay.to_string(), "349.79", "{which:?}");
+        assert_eq!(line.repairs, 1);
+        assert_eq!(line.total.to_string(), "4349.79", "{which:?}");
+        assert!(commission::statement(&world.app, &admin, "2024-13", None).await.is_err());
     }
 }
