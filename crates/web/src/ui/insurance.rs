@@ -1091,7 +1091,8 @@ fn assessment_form(locale: Locale, id: &str, form: &FormData) -> FormView {
                 Field { name: name("verified"), ..Field::text("", t("ins.verified"), get("verified")) },
                 Field {
                     name: name("not_covered"),
-                    ..Field::text("", t("ins.not_covered"), get("not_covered")).kind("checkbox")
+                    ..Field::text("", t("ins.not_covered"), get("not_covered"))
+                        .options(vec![(String::new(), t("ins.covered")), ("1".into(), t("ins.not_covered"))])
                 },
                 Field { name: name("reason"), ..Field::text("", t("ins.reason"), get("reason")) },
             ]
