@@ -184,7 +184,8 @@ async fn flow(client: &Client, base: &str) -> Result<(), String> {
     // The list finds them by a plate prefix.
     client.goto(&format!("{base}/customers")).await.unwrap();
     fill(client, "#q-q", "京NZ9X").await;
-    client.find(Locator::Css("form.filters button[type='submit']")).await.unwrap().click().await.unwrap();
+    // The unfiltered list may already show the customer: wait for the filtered page, not the old one.
+    click_and_wait(client, "form.filters button[type='submit']").await;
     let link = client
         .wait()
         .at_most(Duration::from_secs(10))
@@ -226,9 +227,14 @@ async fn set(client: &Client, css: &str, value: &str) {
 
 /// Submits a form and waits until the next page has replaced this one.
 async fn submit(client: &Client, action: &str) {
-    let css = format!("form[action='{action}'] button[type='submit']");
+    click_and_wait(client, &format!("form[action='{action}'] button[type='submit']")).await;
+}
+
+/// Clicks and waits until the next page has replaced this one.
+async fn click_and_wait(client: &Client, css: &str) {
+    let action = css;
     client.execute("window.__before_submit = true; return true;", vec![]).await.expect("mark the page");
-    client.find(Locator::Css(&css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let replaced = client
