@@ -10,6 +10,7 @@ pub mod clock;
 pub mod customers;
 pub mod error;
 pub mod follow_up;
+pub mod insurance;
 pub mod org;
 pub mod page;
 pub mod repair_orders;
@@ -37,6 +38,8 @@ pub struct Settings {
     /// Seconds an API token's actor is reused without reading it again (0: read on every request). Changes
     /// made through this process clear the cache at once.
     pub token_cache_seconds: u64,
+    /// Days before a policy ends that a renewal (续保) reminder comes due.
+    pub renewal_days: Vec<i64>,
 }
 
 impl Default for Settings {
@@ -47,6 +50,7 @@ impl Default for Settings {
             throttle_window_minutes: 15,
             count_cap: 10_000,
             token_cache_seconds: 5,
+            renewal_days: claimdesk_domain::insurance::policy::RENEWAL_DAYS.to_vec(),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod counters;
 pub mod customers;
 pub mod due_items;
 pub mod follow_up;
+pub mod insurance;
 pub mod outbox;
 pub mod query;
 pub mod repair_orders;

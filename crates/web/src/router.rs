@@ -66,6 +66,20 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/follow-ups/summaries", get(follow_ups::summaries).post(follow_ups::draft_summary)),
         ("/follow-ups/summaries/{id}", get(follow_ups::summary).patch(follow_ups::save_summary)),
         ("/follow-ups/summaries/{id}/file", post(follow_ups::file_summary)),
+        ("/insurers", get(insurance::list_insurers).post(insurance::create_insurer)),
+        ("/insurers/{id}", get(insurance::get_insurer).put(insurance::put_insurer)),
+        ("/insurers/{id}/covers", post(insurance::add_cover)),
+        ("/claim-checklists", get(insurance::checklists).post(insurance::set_checklist)),
+        ("/insurance-policies", get(insurance::list_policies).post(insurance::create_policy)),
+        ("/insurance-policies/{id}", get(insurance::get_policy)),
+        ("/insurance-policies/{id}/{action}", post(insurance::policy_action)),
+        ("/insurance-claims", get(insurance::list_claims).post(insurance::create_claim)),
+        ("/insurance-claims/{id}", get(insurance::get_claim)),
+        ("/insurance-claims/{id}/assessment", axum::routing::put(insurance::put_assessment)),
+        ("/insurance-claims/{id}/documents", post(insurance::claim_document)),
+        ("/insurance-claims/{id}/{action}", post(insurance::claim_step)),
+        ("/insurance-commission", get(insurance::commission)),
+        ("/insurance-pay-rules", post(insurance::set_pay_rule)),
         ("/rules", get(rules::list)),
         ("/rules/{rule}", post(rules::eval)),
         ("/openapi.json", get(openapi::document)),
@@ -150,6 +164,32 @@ fn ui_routes() -> Router<AppState> {
         .route("/warranty/settings", get(warranty::settings_list))
         .route("/warranty/settings/{brand}", get(warranty::settings_show).post(warranty::settings_save))
         .route("/warranty/settings/{brand}/import", post(warranty::settings_import))
+        .route("/insurance/policies", get(insurance::policies).post(insurance::policy_create))
+        .route("/insurance/policies.xlsx", get(insurance::policies_export))
+        .route("/insurance/policies/new", get(insurance::policy_new))
+        .route("/insurance/policies/{id}", get(insurance::policy_show))
+        .route("/insurance/policies/{id}/print", get(insurance::policy_print))
+        .route("/insurance/policies/{id}/{action}", post(insurance::policy_action))
+        .route("/insurance/claims", get(insurance::claims).post(insurance::claim_create))
+        .route("/insurance/claims.xlsx", get(insurance::claims_export))
+        .route("/insurance/claims/new", get(insurance::claim_new))
+        .route("/insurance/claims/{id}", get(insurance::claim_show))
+        .route("/insurance/claims/{id}/step", post(insurance::claim_step))
+        .route("/insurance/claims/{id}/withdraw", post(insurance::claim_withdraw))
+        .route("/insurance/claims/{id}/documents", post(insurance::claim_document))
+        .route("/insurance/claims/{id}/assessment", get(insurance::assessment_edit).post(insurance::assessment_save))
+        .route("/insurance/claims/{id}/print", get(insurance::claim_print))
+        .route("/insurance/leads", get(insurance::leads).post(insurance::lead_create))
+        .route("/insurance/leads.xlsx", get(insurance::leads_export))
+        .route("/insurance/leads/new", get(insurance::lead_new))
+        .route("/insurance/leads/{id}", get(insurance::lead_show))
+        .route("/insurance/leads/{id}/{action}", post(insurance::lead_action))
+        .route("/insurance/commission", get(insurance::commission).post(insurance::pay_rule_save))
+        .route("/insurance/commission.xlsx", get(insurance::commission_export))
+        .route("/insurance/insurers", get(insurance::insurers_page).post(insurance::insurer_create))
+        .route("/insurance/checklists", post(insurance::checklist_save))
+        .route("/insurance/insurers/{id}", get(insurance::insurer_show))
+        .route("/insurance/insurers/{id}/covers", post(insurance::insurer_cover))
         .route("/admin/stores", get(admin::stores).post(admin::create_store))
         .route("/admin/stores/new", get(admin::new_store))
         .route("/admin/stores/{id}", get(admin::edit_store).post(admin::update_store))

@@ -318,6 +318,9 @@ pub async fn transition(app: &App, actor: &Actor, id: &str, action: &str) -> App
                 actor.require(Permission::RepairOrdersWrite, &before.store_id)?;
                 let next =
                     rules::transition(&before.status, &action).map_err(|_| AppError::Conflict("illegal_transition"))?;
+                if action == "start" {
+                    crate::insurance::claims::check_repair_may_start(tx, &before.store_id, &before.id).await?;
+                }
                 let mut row = before.clone();
                 row.status = next.to_string();
                 if action == "hand_over" {

@@ -9,12 +9,14 @@
 //! page `docs/rules/insurance.md`.
 
 pub mod accident;
+pub mod claim;
 pub mod compulsory;
 pub mod deadlines;
 pub mod deductible;
 pub mod depreciation;
 pub mod liability;
 pub mod own_damage;
+pub mod policy;
 pub mod theft;
 pub mod third_party;
 

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod customers;
 pub mod follow_ups;
+pub mod insurance;
 pub mod openapi;
 pub mod org;
 pub mod repair_orders;

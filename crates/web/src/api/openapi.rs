@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{auth, customers, follow_ups, org, repair_orders, rules, warranty, worklist};
+use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, warranty, worklist};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +27,11 @@ use super::{auth, customers, follow_ups, org, repair_orders, rules, warranty, wo
         follow_ups::events, follow_ups::create_event, follow_ups::event, follow_ups::send_letters,
         follow_ups::stand_ins, follow_ups::assign_stand_in, follow_ups::revoke_stand_in, follow_ups::board,
         follow_ups::summaries, follow_ups::draft_summary, follow_ups::summary, follow_ups::save_summary, follow_ups::file_summary,
+        insurance::list_insurers, insurance::create_insurer, insurance::get_insurer, insurance::put_insurer, insurance::add_cover,
+        insurance::checklists, insurance::set_checklist,
+        insurance::list_policies, insurance::create_policy, insurance::get_policy, insurance::policy_action,
+        insurance::list_claims, insurance::create_claim, insurance::get_claim, insurance::put_assessment, insurance::claim_document, insurance::claim_step,
+        insurance::commission, insurance::set_pay_rule,
         document,
     ),
     components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody, org::CalendarNotice, warranty::ActionBody)),

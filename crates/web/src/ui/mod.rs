@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod customers;
 pub mod follow_ups;
 pub mod import;
+pub mod insurance;
 pub mod login;
 pub mod repair_orders;
 pub mod rule_pages;
@@ -114,7 +115,19 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
     if actor.can_anywhere(Permission::InsuranceRead) {
         groups.push(NavGroup {
             label: catalog.text(locale, "nav.insurance").into(),
-            items: vec![item("nav.adjustment", "/adjustment")],
+            items: {
+                let mut items = vec![
+                    item("ins.claims", "/insurance/claims"),
+                    item("ins.leads", "/insurance/leads"),
+                    item("ins.policies", "/insurance/policies"),
+                    item("ins.commission_title", "/insurance/commission"),
+                ];
+                if actor.can_anywhere(Permission::UsersManage) {
+                    items.push(item("ins.insurers", "/insurance/insurers"));
+                }
+                items.push(item("nav.adjustment", "/adjustment"));
+                items
+            },
         });
     }
     if actor.can_anywhere(Permission::FollowUpRead) {

@@ -309,12 +309,23 @@ pub async fn show(
         },
         subtitle: format!("{} {}", t("vehicle.owner"), if owner_name.is_empty() { "—" } else { &owner_name }),
         state: None,
-        actions: vec![
-            Action::link(t("action.new_repair_order"), format!("/repair-orders/new?vehicle_id={}", vehicle.id))
-                .primary(),
-            Action::link(t("nav.eligibility"), format!("/sanbao?vehicle_id={}", vehicle.id)),
-            Action::link(t("action.edit"), format!("/vehicles/{}/edit", vehicle.id)),
-        ],
+        actions: {
+            let mut actions = vec![
+                Action::link(t("action.new_repair_order"), format!("/repair-orders/new?vehicle_id={}", vehicle.id))
+                    .primary(),
+                Action::link(t("nav.eligibility"), format!("/sanbao?vehicle_id={}", vehicle.id)),
+            ];
+            if who.actor.can(claimdesk_domain::access::Permission::InsuranceWrite, &vehicle.store_id) {
+                actions.push(Action::link(
+                    t("ins.policy_new"),
+                    format!("/insurance/policies/new?vehicle_id={}", vehicle.id),
+                ));
+                actions
+                    .push(Action::link(t("ins.claim_new"), format!("/insurance/claims/new?vehicle_id={}", vehicle.id)));
+            }
+            actions.push(Action::link(t("action.edit"), format!("/vehicles/{}/edit", vehicle.id)));
+            actions
+        },
         sections: vec![
             Section { title: t("vehicle.title"), pairs, ..Section::default() },
             Section {

@@ -41,6 +41,8 @@ pub fn subject_href(item: &DueItemView) -> Option<String> {
         "customer" => "/customers",
         "vehicle" => "/vehicles",
         "repair_order" => "/repair-orders",
+        "insurance_policy" => "/insurance/policies",
+        "insurance_claim" => "/insurance/claims",
         _ => return None,
     };
     Some(format!("{base}/{}", item.subject_id))

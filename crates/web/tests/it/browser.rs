@@ -184,7 +184,8 @@ async fn flow(client: &Client, base: &str) -> Result<(), String> {
     // The list finds them by a plate prefix.
     client.goto(&format!("{base}/customers")).await.unwrap();
     fill(client, "#q-q", "京NZ9X").await;
-    client.find(Locator::Css("form.filters button[type='submit']")).await.unwrap().click().await.unwrap();
+    // The unfiltered list may already show the customer: wait for the filtered page, not the old one.
+    click_and_wait(client, "form.filters button[type='submit']").await;
     let link = client
         .wait()
         .at_most(Duration::from_secs(30))
@@ -212,6 +213,223 @@ async fn flow(client: &Client, base: &str) -> Result<(), String> {
     let page = client.source().await.unwrap();
     if page.contains("浏览器测试") {
         return Err("the not-found page leaks the customer's name".into());
+    }
+    Ok(())
+}
+
+/// Sets a form control's value (selects, dates, line-table cells) the way a person's choice would.
+async fn set(client: &Client, css: &str, value: &str) {
+    let script = "const e = document.querySelector(arguments[0]); if (!e) { return false; } \
+                  if (e.type === 'checkbox') { e.checked = arguments[1] === '1'; } else { e.value = arguments[1]; } return true;";
+    let found = client.execute(script, vec![json!(css), json!(value)]).await.expect("script");
+    assert_eq!(found, json!(true), "no control {css}");
+}
+
+/// Submits a form and waits until the next page has replaced this one.
+async fn submit(client: &Client, action: &str) {
+    click_and_wait(client, &format!("form[action='{action}'] button[type='submit']")).await;
+}
+
+/// Clicks and waits until the next page has replaced this one.
+async fn click_and_wait(client: &Client, css: &str) {
+    let action = css;
+    client.execute("window.__before_submit = true; return true;", vec![]).await.expect("mark the page");
+    client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let replaced = client
+            .execute("return window.__before_submit === undefined && document.readyState === 'complete';", vec![])
+            .await
+            .unwrap_or(json!(false));
+        if replaced == json!(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{action} did not answer with a new page");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The insurance specialist in the browser: a lead becomes an accident repair order and a claim, the loss is
+/// assessed with three parties present, the two-car 主责/次责 split shows the insurers' and the customer's
+/// shares, and the claim walks to 结案归档.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_insurance_claim_from_lead_to_archive_in_the_browser() {
+    use claimdesk_app::insurance::{insurers, policies};
+    use claimdesk_domain::insurance::policy::{CoverInput, PolicyInput};
+    if !std::path::Path::new(CHROMEDRIVER).exists() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but {CHROMEDRIVER} is missing");
+        eprintln!("SKIPPED: {CHROMEDRIVER} is missing");
+        return;
+    }
+    let (app, _clock, _test_db) = claimdesk_testkit::test_app(claimdesk_testkit::Which::Sqlite, NOW).await;
+    claimdesk_testkit::demo::load(&app, 10, DEMO_PASSWORD).await.expect("demo");
+    let admin = claimdesk_app::auth::login(&app, "bj01.admin", DEMO_PASSWORD, "").await.expect("admin").actor;
+    let insurer = insurers::create(
+        &app,
+        &admin,
+        insurers::InsurerInput { code: "PICC".into(), name: "人保财险".into(), active: true, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    insurers::set_checklist(
+        &app,
+        &admin,
+        insurers::ChecklistInput {
+            claim_type: "own_damage".into(),
+            documents: vec!["出险通知单".into()],
+            store_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let vehicle = claimdesk_app::vehicles::list(&app, &admin, Default::default()).await.unwrap().items.remove(0);
+    let cover = |cover: &str, sum: &str, premium: &str| CoverInput {
+        cover: cover.into(),
+        sum_insured: Some(sum.into()),
+        premium: premium.into(),
+        ..CoverInput::default()
+    };
+    let policy = policies::create(
+        &app,
+        &admin,
+        policies::NewPolicy {
+            policy: PolicyInput {
+                insurer_id: insurer.id.clone(),
+                vehicle_id: vehicle.id.clone(),
+                invoice_no: "04403221".into(),
+                owner_id_no: "11010519491231002X".into(),
+                policy_no: "PDAA2024BROWSER".into(),
+                starts_on: "2024-01-01".into(),
+                ends_on: "2024-12-31".into(),
+                covers: vec![
+                    cover("compulsory", "", "950"),
+                    cover("own_damage", "150000", "3000"),
+                    cover("third_party", "1000000", "1200"),
+                ],
+                ..PolicyInput::default()
+            },
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("policy");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listen");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router(AppState { app, secure_cookies: false })).await.expect("serve");
+    });
+    let (_driver, port) = start_driver().await;
+    let profile = std::env::temp_dir().join(format!("claimdesk-chromium-{}", claimdesk_app::new_id()));
+    let client = connect(port, &profile).await;
+    let outcome = claim_flow(&client, &base, &vehicle.id, vehicle.odometer_km + 50_000, &policy.id).await;
+    let _ = client.close().await;
+    server.abort();
+    let _ = std::fs::remove_dir_all(&profile);
+    outcome.unwrap_or_else(|message| panic!("{message}"));
+}
+
+async fn claim_flow(
+    client: &Client,
+    base: &str,
+    vehicle_id: &str,
+    mileage: i64,
+    policy_id: &str,
+) -> Result<(), String> {
+    log_in(client, base, "bj01.admin").await;
+    // 事故线索 → contacted → arrived (the accident repair order opens).
+    client.goto(&format!("{base}/insurance/leads/new")).await.map_err(|e| e.to_string())?;
+    fill(client, "#f-contact_phone", "13800001111").await;
+    fill(client, "#f-place", "朝阳路口").await;
+    submit(client, "/insurance/leads").await;
+    let lead_path = wait_for_path(client, |p| p.starts_with("/insurance/leads/") && p != "/insurance/leads/new").await;
+    submit(client, &format!("{lead_path}/contact")).await;
+    wait_for_path(client, |p| p == lead_path).await;
+    fill(client, &format!("form[action='{lead_path}/arrive'] #f-vehicle_id"), vehicle_id).await;
+    fill(client, &format!("form[action='{lead_path}/arrive'] #f-mileage_in"), &mileage.to_string()).await;
+    submit(client, &format!("{lead_path}/arrive")).await;
+    wait_for_path(client, |p| p == lead_path).await;
+    let new_claim = client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("a[href^='/insurance/claims/new']"))
+        .await
+        .map_err(|e| format!("no claim link on the arrived lead: {e}"))?;
+    new_claim.click().await.map_err(|e| e.to_string())?;
+    wait_for_path(client, |p| p == "/insurance/claims/new").await;
+    fill(client, "#f-policy_id", policy_id).await;
+    set(client, "#f-accident_at", "2024-05-12T08:00").await;
+    fill(client, "#f-reporter-name", "车主本人").await;
+    submit(client, "/insurance/claims").await;
+    let claim = wait_for_path(client, |p| p.starts_with("/insurance/claims/") && p != "/insurance/claims/new").await;
+
+    // 调度, then 查勘定损 with the three parties present.
+    submit(client, &format!("{claim}/step")).await;
+    wait_for_path(client, |p| p == claim).await;
+    for party in ["insured", "surveyor", "repairer"] {
+        set(client, &format!("#f-party_{party}"), "1").await;
+    }
+    submit(client, &format!("{claim}/step")).await;
+    wait_for_path(client, |p| p == claim).await;
+
+    // 定损: 10,000 covered, 300 not; ours 主责, the other car 次责.
+    client.goto(&format!("{base}{claim}/assessment")).await.map_err(|e| e.to_string())?;
+    set(client, "#f-responsibility", "major").await;
+    fill(client, "#f-other-label", "京B12345").await;
+    set(client, "#f-other-responsibility", "minor").await;
+    fill(client, "#f-other-damage", "5000").await;
+    fill(client, "#f-other-third_party_limit", "1000000").await;
+    for (i, (kind, name, amount, covered)) in [
+        ("part", "前保险杠", "6000", true),
+        ("labor", "钣金", "2500", true),
+        ("paint", "喷漆", "1500", true),
+        ("part", "旧划痕", "300", false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        set(client, &format!("[name='lines[{i}].kind']"), kind).await;
+        set(client, &format!("[name='lines[{i}].name']"), name).await;
+        set(client, &format!("[name='lines[{i}].assessed']"), amount).await;
+        if !covered {
+            set(client, &format!("[name='lines[{i}].not_covered']"), "1").await;
+            set(client, &format!("[name='lines[{i}].reason']"), "非本次事故").await;
+        }
+    }
+    submit(client, &format!("{claim}/assessment")).await;
+    wait_for_path(client, |p| p == claim).await;
+    let page = client.source().await.map_err(|e| e.to_string())?;
+    for expected in ["¥2,000.00", "¥2,400.00", "¥5,600.00", "¥10,000.00", "¥300.00"] {
+        if !page.contains(expected) {
+            let _ = std::fs::write(std::env::temp_dir().join("claim-split.html"), &page);
+            return Err(format!("the split lacks {expected}"));
+        }
+    }
+    std::fs::create_dir_all(screens_dir()).expect("screens folder");
+    let png = client.screenshot().await.map_err(|e| e.to_string())?;
+    std::fs::write(screens_dir().join("insurance-claim-split.png"), png).expect("screenshot");
+
+    // 核损 → 理算 → 核赔, the documents signed for, 赔付 → 结案归档.
+    for _ in 0..3 {
+        submit(client, &format!("{claim}/step")).await;
+        wait_for_path(client, |p| p == claim).await;
+    }
+    fill(client, &format!("form[action='{claim}/documents'] #f-signed_by"), "车主本人").await;
+    submit(client, &format!("{claim}/documents")).await;
+    wait_for_path(client, |p| p == claim).await;
+    for _ in 0..2 {
+        submit(client, &format!("{claim}/step")).await;
+        wait_for_path(client, |p| p == claim).await;
+    }
+    let state = client
+        .find(Locator::Css("main h1 + *, .tag"))
+        .await
+        .map_err(|e| e.to_string())?
+        .text()
+        .await
+        .unwrap_or_default();
+    let page = client.source().await.map_err(|e| e.to_string())?;
+    if !page.contains("已结案归档") {
+        return Err(format!("the claim did not close; state {state:?}"));
     }
     Ok(())
 }
@@ -267,9 +485,12 @@ async fn choose(client: &Client, css: &str, value: &str) -> Result<(), String> {
     select.select_by_value(value).await.map_err(|e| format!("{css} = {value}: {e}"))
 }
 
+/// Clicks a link or submit button and waits until the next page has replaced this one (a form that posts back
+/// to the same URL would otherwise be read before the answer arrives).
 async fn click(client: &Client, css: &str) -> Result<(), String> {
-    let element = client.find(Locator::Css(css)).await.map_err(|e| format!("{css}: {e}"))?;
-    element.click().await.map_err(|e| format!("click {css}: {e}"))
+    client.find(Locator::Css(css)).await.map_err(|e| format!("{css}: {e}"))?;
+    click_and_wait(client, css).await;
+    Ok(())
 }
 
 async fn state_tag(client: &Client) -> String {

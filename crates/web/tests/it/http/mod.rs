@@ -3,6 +3,7 @@
 
 mod api;
 mod claims;
+mod insurance;
 mod openapi;
 mod ui;
 

@@ -5,6 +5,7 @@ mod audit;
 pub mod claims;
 mod customers;
 mod group_commit;
+mod insurance;
 mod org;
 mod repair_orders;
 mod vehicles;
