@@ -5,7 +5,7 @@
 //! of a parent), so each row type declares its columns once with [`table!`] and shares the helpers below.
 
 use crate::table::table;
-pub use crate::table::{ListFilter, Table, children, delete_children, get, insert, list, replace, update};
+pub use crate::table::{ListFilter, Table, children, delete_children, find, get, insert, list, replace, update};
 
 table!(
     /// An insurer the store is agent for.

@@ -74,6 +74,18 @@ pub async fn get<T: Table>(tx: &mut Tx, stores: &[String], id: &str) -> StoreRes
     query::fetch_optional(tx, &query).await
 }
 
+/// A row by its id or by one of `keys` (columns people type, such as a policy number), within stores.
+pub async fn find<T: Table>(tx: &mut Tx, stores: &[String], keys: &[&str], value: &str) -> StoreResult<Option<T>> {
+    let value = value.trim();
+    let mut query = Query::new(&format!("SELECT {} FROM {} WHERE store_id IN ", T::columns(), T::TABLE));
+    query.bind_list(stores).push(" AND (id = ").bind(value);
+    for key in keys {
+        query.push(&format!(" OR {key} = ")).bind(value);
+    }
+    query.push(") ORDER BY id LIMIT 1");
+    query::fetch_optional(tx, &query).await
+}
+
 /// The rows whose `column` equals `value` within a store, in `order`.
 pub async fn children<T: Table>(
     tx: &mut Tx,

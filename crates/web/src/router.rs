@@ -192,7 +192,7 @@ fn ui_routes() -> Router<AppState> {
         .route("/insurance/commission.xlsx", get(insurance::commission_export))
         .route("/insurance/insurers", get(insurance::insurers_page).post(insurance::insurer_create))
         .route("/insurance/checklists", post(insurance::checklist_save))
-        .route("/insurance/insurers/{id}", get(insurance::insurer_show))
+        .route("/insurance/insurers/{id}", get(insurance::insurer_show).post(insurance::insurer_update))
         .route("/insurance/insurers/{id}/covers", post(insurance::insurer_cover))
         .route("/admin/stores", get(admin::stores).post(admin::create_store))
         .route("/admin/stores/new", get(admin::new_store))

@@ -302,6 +302,14 @@ pub struct Flash {
     pub flash: Option<String>,
 }
 
+/// The staff of the person's current store as select options (id, name).
+pub async fn staff_options(state: &crate::AppState, who: &crate::extract::UiActor) -> Vec<(String, String)> {
+    match &who.actor.current_store {
+        Some(store) => claimdesk_app::org::users::staff_of(&state.app, &who.actor, store).await.unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
 /// Shared label helpers.
 pub fn label(locale: Locale, key: &str) -> String {
     Catalog::get().text(locale, key).to_string()
