@@ -81,15 +81,7 @@ fn part_no(spec: &BrandSpec, index: usize) -> String {
 }
 
 pub async fn load(app: &App, stores: &[StoreRow], users: &[UserRow]) -> anyhow::Result<()> {
-    let refs: Vec<StoreRef> = stores
-        .iter()
-        .map(|s| StoreRef {
-            id: s.id.clone(),
-            code: s.code.clone(),
-            name: s.name.clone(),
-            time_zone: s.time_zone.clone(),
-        })
-        .collect();
+    let refs = store_refs(stores);
     let system = Actor { display_name: "demo".into(), ..Actor::system(refs.clone()) };
     let error = |e: AppError| anyhow::anyhow!("{e}");
     for spec in &BRANDS {
@@ -114,22 +106,8 @@ pub async fn load(app: &App, stores: &[StoreRow], users: &[UserRow]) -> anyhow::
     let since = today.checked_sub(jiff::Span::new().months(22)).unwrap_or(today).to_string();
     for (store, store_ref) in stores.iter().zip(&refs) {
         let Some(spec) = BRANDS.iter().find(|b| store.brands.contains(b.brand)) else { continue };
-        let Some(clerk) = users.iter().find(|u| u.username == format!("{}.clerk", store.code.to_lowercase())) else {
-            continue;
-        };
-        let actor = Actor {
-            user_id: clerk.id.clone(),
-            username: clerk.username.clone(),
-            display_name: clerk.display_name.clone(),
-            locale: "zh-CN".into(),
-            grants: vec![
-                RoleGrant { store_id: Some(store.id.clone()), role: Role::WarrantyClerk },
-                RoleGrant { store_id: Some(store.id.clone()), role: Role::ServiceAdvisor },
-            ],
-            stores: vec![store_ref.clone()],
-            current_store: Some(store.id.clone()),
-            session_id: None,
-        };
+        let roles = [Role::WarrantyClerk, Role::ServiceAdvisor];
+        let Some(actor) = staff_actor(users, store_ref, "clerk", &roles) else { continue };
         let (store_id, since) = (store.id.clone(), since.clone());
         let vehicles: Vec<(String, i64)> = app
             .db
@@ -201,6 +179,34 @@ pub async fn load(app: &App, stores: &[StoreRow], users: &[UserRow]) -> anyhow::
         }
     }
     Ok(())
+}
+
+pub(crate) fn store_refs(stores: &[StoreRow]) -> Vec<StoreRef> {
+    stores
+        .iter()
+        .map(|s| StoreRef {
+            id: s.id.clone(),
+            code: s.code.clone(),
+            name: s.name.clone(),
+            time_zone: s.time_zone.clone(),
+        })
+        .collect()
+}
+
+/// The demo user `<store code>.<suffix>` acting in their store with `roles`, as their login would make them.
+pub(crate) fn staff_actor(users: &[UserRow], store: &StoreRef, suffix: &str, roles: &[Role]) -> Option<Actor> {
+    let username = format!("{}.{suffix}", store.code.to_lowercase());
+    let user = users.iter().find(|u| u.username == username)?;
+    Some(Actor {
+        user_id: user.id.clone(),
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        locale: "zh-CN".into(),
+        grants: roles.iter().map(|role| RoleGrant { store_id: Some(store.id.clone()), role: *role }).collect(),
+        stores: vec![store.clone()],
+        current_store: Some(store.id.clone()),
+        session_id: None,
+    })
 }
 
 /// Moves a fresh draft to `state` the way the clerk and the manufacturer would.

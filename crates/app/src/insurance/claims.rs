@@ -6,6 +6,7 @@
 //! the split between insurers and customer computed with the whole-accident adjustment.
 
 use claimdesk_domain::access::Permission;
+use claimdesk_domain::attachment::OwnerKind;
 use claimdesk_domain::insurance::claim::{self as rules, OtherParty, OwnCovers, Reporter, Settlement, StepFacts};
 use claimdesk_domain::insurance::deadlines::{
     self, InsurerDeadlinesInput, ReportInput, ReportStatus, TheftDeadlinesInput,
@@ -26,7 +27,7 @@ use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::page::{Page, PageRequest};
 use crate::worklist::{DueSpec, close_for_subject, create_due};
-use crate::{App, audit, clock};
+use crate::{App, attachments, audit, clock};
 
 /// Due-item kinds of the insurer's deadlines: a late insurer shows on the specialist's worklist.
 pub const INSURER_DECISION: &str = "insurer_decision";
@@ -62,6 +63,8 @@ pub struct LineView {
     pub verified: Option<Money>,
     pub covered: bool,
     pub reason: String,
+    /// The id of the claim's photo that shows this damage (an attachment of the claim), or empty.
+    pub photo: String,
 }
 
 /// A claim as pages and the API show it.
@@ -689,6 +692,9 @@ pub struct LineInput {
     pub covered: bool,
     #[serde(default)]
     pub reason: String,
+    /// The id of one of the claim's photos (see `/api/v1/attachments`) that shows this damage.
+    #[serde(default)]
+    pub photo: String,
 }
 
 fn yes() -> bool {
@@ -777,6 +783,7 @@ pub async fn assess(app: &App, actor: &Actor, id: &str, input: AssessmentInput) 
             verified_fen: verified.map(Money::fen),
             covered: line.covered,
             reason: line.reason.trim().into(),
+            photo: line.photo.trim().into(),
             ..AssessmentLineRow::default()
         })
         .collect();
@@ -793,6 +800,17 @@ pub async fn assess(app: &App, actor: &Actor, id: &str, input: AssessmentInput) 
                     return Err(AppError::Conflict("illegal_transition"));
                 }
                 let store_id = before.store_id.clone();
+                let owner = attachments::Owner::new(OwnerKind::InsuranceClaim, &id);
+                let files = attachments::of_owner_in(tx, &store_id, &owner).await?;
+                let mut unknown = Violations::new();
+                for (index, line) in rows.iter().enumerate() {
+                    if !line.photo.is_empty() && !files.iter().any(|file| file.id == line.photo) {
+                        unknown.push(Violation::new(format!("lines[{index}].photo"), "not_found"));
+                    }
+                }
+                if !unknown.is_empty() {
+                    return Err(unknown.into());
+                }
                 store::delete_children(tx, "loss_assessment_lines", &store_id, "claim_id", &id).await?;
                 for row in &rows {
                     let row = AssessmentLineRow {
@@ -913,6 +931,7 @@ async fn detail(tx: &mut Tx, actor: &Actor, row: ClaimRow) -> AppResult<ClaimDet
             verified: l.verified_fen.map(Money::from_fen),
             covered: l.covered,
             reason: l.reason,
+            photo: l.photo,
         })
         .collect();
     let steps = steps

@@ -747,7 +747,8 @@ fn claim_pairs(locale: Locale, c: &ClaimView) -> Vec<(String, String)> {
     pairs
 }
 
-fn lines_table(locale: Locale, detail: &ClaimDetail) -> Table {
+/// The assessment lines; on the claim's page (`photos`) each line links to the photo that shows it.
+fn lines_table(locale: Locale, detail: &ClaimDetail, photos: bool) -> Table {
     let t = |key: &str| label(locale, key);
     let mut rows: Vec<Row> = detail
         .lines
@@ -765,7 +766,13 @@ fn lines_table(locale: Locale, detail: &ClaimDetail) -> Table {
                 } else {
                     format!("{} · {}", t("ins.not_covered"), l.reason)
                 }),
-            ],
+            ]
+            .into_iter()
+            .chain(photos.then(|| match l.photo.as_str() {
+                "" => Cell::text(""),
+                id => Cell::link(t("ins.photo_view"), format!("/attachments/{id}")),
+            }))
+            .collect(),
             alert: !l.covered,
         })
         .collect();
@@ -778,7 +785,10 @@ fn lines_table(locale: Locale, detail: &ClaimDetail) -> Table {
             money(detail.claim.assessed_total),
             money(detail.claim.verified_total),
             Cell::text(""),
-        ],
+        ]
+        .into_iter()
+        .chain(photos.then(|| Cell::text("")))
+        .collect(),
         alert: false,
     });
     Table {
@@ -790,7 +800,10 @@ fn lines_table(locale: Locale, detail: &ClaimDetail) -> Table {
             Column::right(t("ins.assessed")),
             Column::right(t("ins.verified")),
             Column::new(t("ins.covered")),
-        ],
+        ]
+        .into_iter()
+        .chain(photos.then(|| Column::new(t("ins.photo"))))
+        .collect(),
         rows,
         empty: t("list.empty"),
     }
@@ -975,7 +988,7 @@ async fn claim_detail_page(
     if !detail.lines.is_empty() {
         sections.push(Section {
             title: t("ins.assessment"),
-            table: Some(lines_table(locale, &detail)),
+            table: Some(lines_table(locale, &detail, true)),
             ..Section::default()
         });
     }
@@ -1076,7 +1089,17 @@ pub async fn claim_document(State(state): State<AppState>, Path(id): Path<String
 
 const ASSESSMENT_LINES: usize = 10;
 
-fn assessment_form(locale: Locale, id: &str, form: &FormData) -> FormView {
+/// The claim's photos as options for a line's photo (none first).
+async fn photo_options(state: &AppState, who: &UiActor, id: &str) -> Vec<(String, String)> {
+    let owner = claimdesk_app::attachments::Owner::new(claimdesk_domain::attachment::OwnerKind::InsuranceClaim, id);
+    let mut options = vec![(String::new(), "—".to_string())];
+    if let Ok(files) = claimdesk_app::attachments::list(&state.app, &who.actor, owner).await {
+        options.extend(files.into_iter().filter(|f| f.kind == "photo").map(|f| (f.id, f.file_name)));
+    }
+    options
+}
+
+fn assessment_form(locale: Locale, id: &str, form: &FormData, photos: &[(String, String)]) -> FormView {
     let t = |key: &str| label(locale, key);
     let value = |name: &str| form.get(name).to_string();
     let fields =
@@ -1111,6 +1134,7 @@ fn assessment_form(locale: Locale, id: &str, form: &FormData) -> FormView {
                         .options(vec![(String::new(), t("ins.covered")), ("1".into(), t("ins.not_covered"))])
                 },
                 Field { name: name("reason"), ..Field::text("", t("ins.reason"), get("reason")) },
+                Field { name: name("photo"), ..Field::text("", t("ins.photo"), get("photo")).options(photos.to_vec()) },
             ]
         })
         .collect();
@@ -1129,6 +1153,7 @@ fn assessment_form(locale: Locale, id: &str, form: &FormData) -> FormView {
                 "verified",
                 "not_covered",
                 "reason",
+                "photo",
             ]
             .iter()
             .map(|c| t(&format!("ins.{c}")))
@@ -1171,13 +1196,15 @@ pub async fn assessment_edit(State(state): State<AppState>, who: UiActor, Path(i
         put("verified", line.verified.map(|m| m.to_string()).unwrap_or_default());
         put("not_covered", if line.covered { String::new() } else { "1".into() });
         put("reason", line.reason.clone());
+        put("photo", line.photo.clone());
     }
     let ctx = Ctx::new(&who, "ins.assessment", "/insurance/claims").titled(format!(
         "{} {}",
         label(who.locale, "ins.assessment"),
         detail.claim.number
     ));
-    form_page(&ctx, &assessment_form(who.locale, &id, &FormData(pairs)), StatusCode::OK)
+    let photos = photo_options(&state, &who, &id).await;
+    form_page(&ctx, &assessment_form(who.locale, &id, &FormData(pairs), &photos), StatusCode::OK)
 }
 
 pub async fn assessment_save(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
@@ -1200,6 +1227,7 @@ pub async fn assessment_save(State(state): State<AppState>, Path(id): Path<Strin
             verified: get("verified"),
             covered: get("not_covered") != "1",
             reason: get("reason"),
+            photo: get("photo"),
         });
     }
     let mut parties = Vec::new();
@@ -1234,7 +1262,8 @@ pub async fn assessment_save(State(state): State<AppState>, Path(id): Path<Strin
                 }
             }
             let ctx = Ctx::new(&who, "ins.assessment", "/insurance/claims");
-            let view = assessment_form(who.locale, &id, &form);
+            let photos = photo_options(&state, &who, &id).await;
+            let view = assessment_form(who.locale, &id, &form, &photos);
             invalid_or_error(&who, AppError::Invalid(violations), ctx, view)
         }
         Err(error) => error_page(who.locale, error),
@@ -1252,7 +1281,7 @@ pub async fn claim_print(State(state): State<AppState>, who: UiActor, Path(id): 
     let zone = who.actor.time_zone(&detail.claim.store_id).to_string();
     let mut sections = vec![
         Section { title: t("ins.claim"), pairs: claim_pairs(locale, &detail.claim), ..Section::default() },
-        Section { title: t("ins.assessment"), table: Some(lines_table(locale, &detail)), ..Section::default() },
+        Section { title: t("ins.assessment"), table: Some(lines_table(locale, &detail, false)), ..Section::default() },
     ];
     if let Some(table) = settlement_table(locale, &detail) {
         sections.push(Section { title: t("ins.settlement"), table: Some(table), ..Section::default() });

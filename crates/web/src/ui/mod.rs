@@ -348,17 +348,13 @@ pub fn timeline(
     rows.into_iter()
         .rev()
         .map(|row| {
-            let key = format!("audit.{}", row.action);
-            let what = if catalog.contains(&key) {
-                catalog.text(locale, &key).to_string()
-            } else {
-                let action_key = format!("ro.action.{}", row.action);
-                if catalog.contains(&action_key) {
-                    catalog.text(locale, &action_key).to_string()
-                } else {
-                    row.action.clone()
-                }
-            };
+            // A generic word first (audit.create), then the action's name on the pages of its workflow.
+            let what = ["audit", "ro.action", "ins.action", "wc.action"]
+                .iter()
+                .map(|prefix| format!("{prefix}.{}", row.action))
+                .find(|key| catalog.contains(key))
+                .map(|key| catalog.text(locale, &key).to_string())
+                .unwrap_or_else(|| row.action.clone());
             view::TimelineEntry {
                 at: claimdesk_app::clock::display_local(row.at, time_zone),
                 who: row.actor_name,

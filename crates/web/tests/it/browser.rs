@@ -267,7 +267,9 @@ async fn an_insurance_claim_from_lead_to_archive_in_the_browser() {
     let insurer = insurers::create(
         &app,
         &admin,
-        insurers::InsurerInput { code: "PICC".into(), name: "人保财险".into(), active: true, ..Default::default() },
+        insurers::InsurerInput {
+            code: "CCIC".into(), name: "中国大地财险".into(), active: true, ..Default::default()
+        },
     )
     .await
     .unwrap();

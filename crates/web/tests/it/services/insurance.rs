@@ -511,5 +511,33 @@ async fn people_name_the_vehicle_policy_and_repair_order_as_they_know_them() {
         let mut unknown = input;
         unknown.repair_order_id = Some("RO19990101".into());
         assert!(has(&fields(claims::create(&world.app, &specialist, unknown).await), "repair_order_id", "not_found"));
+
+        // A loss line points at the claim's photo of the damage; a photo of another record is refused.
+        use claimdesk_app::attachments::{self, Owner, Upload};
+        use claimdesk_domain::attachment::OwnerKind;
+        let jpeg = |tail: u8| Upload {
+            kind: "photo".into(),
+            file_name: "damage.jpg".into(),
+            bytes: vec![0xFF, 0xD8, 0xFF, 0xE0, tail],
+            note: String::new(),
+        };
+        let on_claim =
+            attachments::upload(&world.app, &specialist, Owner::new(OwnerKind::InsuranceClaim, &claim.id), jpeg(1))
+                .await
+                .unwrap();
+        let on_order =
+            attachments::upload(&world.app, &specialist, Owner::new(OwnerKind::RepairOrder, &order.id), jpeg(2))
+                .await
+                .unwrap();
+        let assessment = |photo: &str| AssessmentInput {
+            lines: vec![LineInput { photo: photo.into(), ..line("part", "左后门", "1800.00", "1800.00", true) }],
+            responsibility: "full".into(),
+            ..AssessmentInput::default()
+        };
+        let found = fields(claims::assess(&world.app, &specialist, &claim.id, assessment(&on_order.id)).await);
+        assert!(has(&found, "lines[0].photo", "not_found"), "{which:?}: {found:?}");
+        claims::assess(&world.app, &specialist, &claim.id, assessment(&on_claim.id)).await.expect("assessed");
+        let detail = claims::get(&world.app, &specialist, &claim.id).await.unwrap();
+        assert_eq!(detail.lines[0].photo, on_claim.id, "{which:?}");
     }
 }
