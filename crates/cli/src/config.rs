@@ -15,6 +15,8 @@ pub struct Config {
     pub session_minutes: i64,
     /// Run the scheduler (escalations, reminders, outbox) inside `serve`.
     pub scheduler: bool,
+    /// The largest file an upload (photo, invoice, PDF) may be, in bytes (at most 64 MB).
+    pub max_upload_bytes: usize,
 }
 
 impl Default for Config {
@@ -25,6 +27,7 @@ impl Default for Config {
             secure_cookies: false,
             session_minutes: 12 * 60,
             scheduler: true,
+            max_upload_bytes: claimdesk_domain::attachment::DEFAULT_MAX_BYTES,
         }
     }
 }

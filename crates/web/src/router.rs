@@ -80,7 +80,7 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/insurance-claims/{id}/{action}", post(insurance::claim_step)),
         ("/insurance-commission", get(insurance::commission)),
         ("/insurance-pay-rules", post(insurance::set_pay_rule)),
-        ("/attachments", get(attachments::list).post(attachments::upload)),
+        ("/attachments", get(attachments::list).post(attachments::upload).layer(DefaultBodyLimit::max(IMPORT_LIMIT))),
         ("/attachments/{id}", get(attachments::get)),
         ("/attachments/{id}/content", get(attachments::content)),
         ("/attachments/{id}/remove", post(attachments::remove)),
@@ -213,7 +213,10 @@ fn ui_routes() -> Router<AppState> {
         .route("/adjustment", get(rule_pages::adjustment).post(rule_pages::adjust))
         .route("/rules", get(rules::index))
         .route("/rules/{name}", get(rules::show).post(rules::try_rule))
-        .route("/attachments/upload/{owner_kind}/{owner_id}", post(attachments::upload))
+        .route(
+            "/attachments/upload/{owner_kind}/{owner_id}",
+            post(attachments::upload).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
         .route("/attachments/{id}", get(attachments::download))
         .route("/attachments/{id}/remove", post(attachments::remove))
         .route("/static/{name}", get(crate::static_files::serve))

@@ -15,6 +15,10 @@ use crate::config::Config;
 pub async fn open(config: &Config) -> anyhow::Result<App> {
     let db =
         Db::open(&config.database_url).await.map_err(|e| anyhow::anyhow!("opening {}: {e}", config.redacted_url()))?;
-    let settings = Settings { session_minutes: config.session_minutes, ..Settings::default() };
+    let settings = Settings {
+        session_minutes: config.session_minutes,
+        max_upload_bytes: config.max_upload_bytes.min(claimdesk_web::router::IMPORT_LIMIT),
+        ..Settings::default()
+    };
     Ok(App::new(db, Arc::new(SystemClock), settings))
 }
