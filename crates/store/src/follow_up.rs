@@ -417,6 +417,15 @@ pub async fn insert_stand_in(tx: &mut Tx, row: &StandInRow) -> StoreResult<()> {
     .await
 }
 
+/// The stand-ins a person holds that are not revoked and overlap `from`..=`to` (the span of every store's
+/// date today); the caller judges each row by its own store's date.
+pub async fn stand_ins_held(tx: &mut Tx, stand_in_user_id: &str, from: &str, to: &str) -> StoreResult<Vec<StandInRow>> {
+    let mut query = Query::new(&format!("SELECT {STAND_IN_COLUMNS} FROM stand_ins WHERE stand_in_user_id = "));
+    query.bind(stand_in_user_id).push(" AND from_on <= ").bind(to).push(" AND to_on >= ").bind(from);
+    query.push(" AND revoked_at IS NULL ORDER BY from_on, id LIMIT 100");
+    query::fetch_all(tx, &query).await
+}
+
 pub async fn stand_ins(tx: &mut Tx, stores: &[String]) -> StoreResult<Vec<StandInRow>> {
     let mut query = Query::new(&format!("SELECT {STAND_IN_COLUMNS} FROM stand_ins WHERE store_id IN "));
     query.bind_list(stores).push(" ORDER BY from_on DESC, id LIMIT 1000");
