@@ -48,6 +48,8 @@ pub fn subject_href(item: &DueItemView) -> Option<String> {
     let base = match item.subject_type.as_str() {
         "customer" if follow_up.contains(&item.kind.as_str()) => "/follow-ups/customers",
         "complaint" => "/follow-ups/complaints",
+        // An event's notice or letter: the notice call of that customer for that event.
+        "event_target" => "/follow-ups/event-targets",
         "follow_up_summary" => return Some("/follow-ups/summaries".into()),
         "customer" => "/customers",
         "vehicle" => "/vehicles",
