@@ -9,6 +9,7 @@
 -- 3. Event notices and letters become due items of the event target (one per event and customer), so a
 --    customer targeted by two events has two notices, each cleared by its own call. Existing open items
 --    move to their target; LIKE on the params text and || work the same on both databases.
+-- 4. An index on customers' last visit for the lost-customer list and event targeting.
 
 CREATE TABLE follow_up_settings (
     store_id   TEXT PRIMARY KEY REFERENCES stores (id),
@@ -34,6 +35,10 @@ CREATE INDEX follow_up_visits_customer ON follow_up_visits (store_id, customer_i
 CREATE INDEX follow_up_visits_store_day ON follow_up_visits (store_id, visited_on);
 
 CREATE INDEX follow_up_event_targets_customer ON follow_up_event_targets (store_id, customer_id);
+
+-- Lost customers (last visit before a cutoff) and event targets (last visit in a range) read customers by
+-- their last visit; without this index both walked every customer of the store.
+CREATE INDEX customers_store_last_visit ON customers (store_id, last_visit_on);
 
 UPDATE due_items SET subject_type = 'event_target', subject_id = (
     SELECT t.id FROM follow_up_event_targets t

@@ -3,6 +3,7 @@
 
 mod api;
 mod claims;
+mod followup;
 mod insurance;
 mod openapi;
 mod ui;

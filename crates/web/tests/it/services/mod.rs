@@ -4,6 +4,7 @@
 mod audit;
 pub mod claims;
 mod customers;
+mod followup;
 mod group_commit;
 mod insurance;
 mod org;
