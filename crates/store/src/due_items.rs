@@ -117,26 +117,87 @@ pub async fn for_subject(
     query::fetch_all(tx, &query).await
 }
 
-/// A person's open items due on or before `until`, oldest deadline first, across the given stores: their
-/// own, those of anyone they stand in for on `today` (代班, F7: a stand-in row of the same store), and
-/// those escalated to them. One query: the stand-in rows are a subquery on `stand_ins_stand_in`.
-pub async fn worklist(
+/// Which column ties a due item to the person whose worklist is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorklistBy {
+    /// The person's own items (and, with the absent person's id, the items of someone they stand in for).
+    Assignee,
+    /// Items escalated to the person.
+    EscalatedTo,
+}
+
+/// One source of a person's worklist: open items due on or before `until` in `stores`, tied to `user_id`
+/// by `by`; `exclude` names assignees whose items another source already reads.
+#[derive(Debug, Clone, Copy)]
+pub struct WorklistSource<'a> {
+    pub stores: &'a [String],
+    pub by: WorklistBy,
+    pub user_id: &'a str,
+    pub exclude: &'a [String],
+}
+
+impl WorklistSource<'_> {
+    fn condition(&self, query: &mut Query) {
+        let column = match self.by {
+            WorklistBy::Assignee => "assignee_id",
+            WorklistBy::EscalatedTo => "escalated_to",
+        };
+        // Leading with the person's column keeps each source on its own index range: for one store,
+        // `due_items_worklist_order (store_id, assignee_id, status, due_on, id)` returns the rows in page
+        // order, so a page reads only its own rows.
+        if let [store] = self.stores {
+            query.push(" store_id = ").bind(store.as_str());
+        } else {
+            query.push(" store_id IN ").bind_list(self.stores);
+        }
+        query.push(&format!(" AND {column} = ")).bind(self.user_id).push(" AND status = 'open'");
+        if !self.exclude.is_empty() {
+            query.push(" AND (assignee_id IS NULL OR assignee_id NOT IN ").bind_list(self.exclude).push(")");
+        }
+    }
+}
+
+/// The first `limit` items of a source due on or before `until`, oldest deadline first.
+pub async fn worklist_rows(
     tx: &mut Tx,
-    stores: &[String],
-    user_id: &str,
-    today: &str,
+    source: WorklistSource<'_>,
     until: &str,
     limit: i64,
 ) -> StoreResult<Vec<DueItemRow>> {
-    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE store_id IN "));
-    query.bind_list(stores).push(" AND status = 'open' AND due_on <= ").bind(until);
-    query.push(" AND (assignee_id = ").bind(user_id);
-    query.push(" OR escalated_to = ").bind(user_id);
-    query.push(" OR (store_id, assignee_id) IN (SELECT s.store_id, s.absent_user_id FROM stand_ins s");
-    query.push(" WHERE s.stand_in_user_id = ").bind(user_id).push(" AND s.from_on <= ").bind(today);
-    query.push(" AND s.to_on >= ").bind(today).push(" AND s.revoked_at IS NULL))");
-    query.push(" ORDER BY due_on, id LIMIT ").bind(limit);
+    if source.stores.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM due_items WHERE"));
+    source.condition(&mut query);
+    query.push(" AND due_on <= ").bind(until).push(" ORDER BY due_on, id LIMIT ").bind(limit);
     query::fetch_all(tx, &query).await
+}
+
+/// How many items of a source are overdue (before `today`), due `today`, and due after it up to `until`;
+/// each count stops at `cap`, so a person with tens of thousands of open items costs a bounded read.
+pub async fn worklist_counts(
+    tx: &mut Tx,
+    source: WorklistSource<'_>,
+    today: &str,
+    until: &str,
+    cap: i64,
+) -> StoreResult<(i64, i64, i64)> {
+    if source.stores.is_empty() {
+        return Ok((0, 0, 0));
+    }
+    let mut query = Query::new("SELECT");
+    let ranges: [(&str, &str, Option<&str>); 3] =
+        [(" AND due_on < ", today, None), (" AND due_on = ", today, None), (" AND due_on > ", today, Some(until))];
+    for (index, (op, day, upto)) in ranges.into_iter().enumerate() {
+        query.push(if index == 0 { " " } else { ", " }).push("(SELECT COUNT(*) FROM (SELECT 1 FROM due_items WHERE");
+        source.condition(&mut query);
+        query.push(op).bind(day);
+        if let Some(upto) = upto {
+            query.push(" AND due_on <= ").bind(upto);
+        }
+        query.push(" LIMIT ").bind(cap).push(&format!(") AS c{index})"));
+    }
+    Ok(query::fetch_optional(tx, &query).await?.unwrap_or((0, 0, 0)))
 }
 
 /// Items of the given kinds due in a period (both days included) or still open before it: the board.

@@ -2,6 +2,7 @@
 //! summaries. One module for the follow-up desk's records: they are always read together (registers,
 //! the supervisor's board), and each table is small beside the customers they hang on.
 
+use crate::due_items::DueItemRow;
 use crate::query::{self, Arg, Query};
 use crate::{StoreResult, Tx};
 
@@ -417,6 +418,15 @@ pub async fn insert_stand_in(tx: &mut Tx, row: &StandInRow) -> StoreResult<()> {
     .await
 }
 
+/// The stand-ins a person holds that are not revoked and overlap `from`..=`to` (the span of every store's
+/// date today); the caller judges each row by its own store's date.
+pub async fn stand_ins_held(tx: &mut Tx, stand_in_user_id: &str, from: &str, to: &str) -> StoreResult<Vec<StandInRow>> {
+    let mut query = Query::new(&format!("SELECT {STAND_IN_COLUMNS} FROM stand_ins WHERE stand_in_user_id = "));
+    query.bind(stand_in_user_id).push(" AND from_on <= ").bind(to).push(" AND to_on >= ").bind(from);
+    query.push(" AND revoked_at IS NULL ORDER BY from_on, id LIMIT 100");
+    query::fetch_all(tx, &query).await
+}
+
 pub async fn stand_ins(tx: &mut Tx, stores: &[String]) -> StoreResult<Vec<StandInRow>> {
     let mut query = Query::new(&format!("SELECT {STAND_IN_COLUMNS} FROM stand_ins WHERE store_id IN "));
     query.bind_list(stores).push(" ORDER BY from_on DESC, id LIMIT 1000");
@@ -533,4 +543,264 @@ pub async fn lost_customers(
     query.push(" AND d.subject_id = c.id AND d.kind = ").bind(kind).push(" AND d.status = 'open')");
     query.push(" ORDER BY c.last_visit_on, c.id LIMIT ").bind(limit);
     query::fetch_all(tx, &query).await
+}
+
+/// A store's follow-up practice (跟踪服务规范) as JSON; no row means the defaults.
+#[derive(Debug, Clone, Default, sqlx::FromRow, serde::Serialize)]
+pub struct SettingsRow {
+    pub store_id: String,
+    pub settings: String,
+    pub updated_by: Option<String>,
+    pub updated_at: i64,
+    pub version: i64,
+}
+
+pub async fn get_settings(tx: &mut Tx, store_id: &str) -> StoreResult<Option<SettingsRow>> {
+    let mut query = Query::new(
+        "SELECT store_id, settings, updated_by, updated_at, version FROM follow_up_settings WHERE store_id = ",
+    );
+    query.bind(store_id);
+    query::fetch_optional(tx, &query).await
+}
+
+/// Writes a store's settings: inserts the first row, else updates when `version` is still current. False
+/// when someone else saved in between.
+pub async fn save_settings(tx: &mut Tx, row: &SettingsRow) -> StoreResult<bool> {
+    if get_settings(tx, &row.store_id).await?.is_none() {
+        query::insert(
+            tx,
+            "follow_up_settings",
+            vec![
+                ("store_id", Arg::from(&row.store_id)),
+                ("settings", Arg::from(&row.settings)),
+                ("updated_by", row.updated_by.clone().into()),
+                ("updated_at", row.updated_at.into()),
+                ("version", 1_i64.into()),
+            ],
+        )
+        .await?;
+        return Ok(true);
+    }
+    let mut query = Query::new("UPDATE follow_up_settings SET settings = ");
+    query.bind(&row.settings).push(", updated_by = ").bind(&row.updated_by).push(", updated_at = ");
+    query.bind(row.updated_at).push(", version = version + 1 WHERE store_id = ").bind(&row.store_id);
+    query.push(" AND version = ").bind(row.version);
+    Ok(query::execute(tx, &query).await? == 1)
+}
+
+/// 咨询来访: a customer who came in without a repair order.
+#[derive(Debug, Clone, Default, sqlx::FromRow, serde::Serialize)]
+pub struct VisitRow {
+    pub id: String,
+    pub store_id: String,
+    pub number: String,
+    pub customer_id: String,
+    pub visited_on: String,
+    pub purpose: String,
+    pub note: String,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+}
+
+const VISIT_COLUMNS: &str = "id, store_id, number, customer_id, visited_on, purpose, note, created_by, created_at";
+
+pub async fn insert_visit(tx: &mut Tx, row: &VisitRow) -> StoreResult<()> {
+    query::insert(
+        tx,
+        "follow_up_visits",
+        vec![
+            ("id", Arg::from(&row.id)),
+            ("store_id", Arg::from(&row.store_id)),
+            ("number", Arg::from(&row.number)),
+            ("customer_id", Arg::from(&row.customer_id)),
+            ("visited_on", Arg::from(&row.visited_on)),
+            ("purpose", Arg::from(&row.purpose)),
+            ("note", Arg::from(&row.note)),
+            ("created_by", row.created_by.clone().into()),
+            ("created_at", row.created_at.into()),
+        ],
+    )
+    .await
+}
+
+/// A customer's consultation visits, oldest first.
+pub async fn visits_of_customer(tx: &mut Tx, store_id: &str, customer_id: &str) -> StoreResult<Vec<VisitRow>> {
+    let mut query = Query::new(&format!("SELECT {VISIT_COLUMNS} FROM follow_up_visits WHERE store_id = "));
+    query.bind(store_id).push(" AND customer_id = ").bind(customer_id).push(" ORDER BY visited_on, id");
+    query::fetch_all(tx, &query).await
+}
+
+/// Consultation visits of a period, a page at a time, and how many there are.
+pub async fn visits_between(
+    tx: &mut Tx,
+    stores: &[String],
+    from: &str,
+    to: &str,
+    page: Paging,
+) -> StoreResult<(Vec<VisitRow>, i64)> {
+    let build = |select: &str| {
+        let mut query = Query::new(&format!("SELECT {select} FROM follow_up_visits WHERE store_id IN "));
+        query.bind_list(stores).push(" AND visited_on >= ").bind(from).push(" AND visited_on <= ").bind(to);
+        query
+    };
+    paged(tx, build(VISIT_COLUMNS), " ORDER BY visited_on, number", build("COUNT(*)"), page).await
+}
+
+/// The event target of a customer in an event: the subject of its notice and letter due items.
+pub async fn target_of(
+    tx: &mut Tx,
+    store_id: &str,
+    event_id: &str,
+    customer_id: &str,
+) -> StoreResult<Option<TargetRow>> {
+    let mut query = Query::new(&format!("SELECT {TARGET_COLUMNS} FROM follow_up_event_targets WHERE store_id = "));
+    query.bind(store_id).push(" AND event_id = ").bind(event_id).push(" AND customer_id = ").bind(customer_id);
+    query::fetch_optional(tx, &query).await
+}
+
+pub async fn get_target(tx: &mut Tx, stores: &[String], id: &str) -> StoreResult<Option<TargetRow>> {
+    let mut query = Query::new(&format!("SELECT {TARGET_COLUMNS} FROM follow_up_event_targets WHERE id = "));
+    query.bind(id).push(" AND store_id IN ").bind_list(stores);
+    query::fetch_optional(tx, &query).await
+}
+
+/// The open due items of a customer's event targets (their notices and letters), for the archive page.
+pub async fn target_items_of_customer(tx: &mut Tx, store_id: &str, customer_id: &str) -> StoreResult<Vec<DueItemRow>> {
+    let mut query = Query::new(&format!("SELECT {} FROM due_items WHERE store_id = ", crate::due_items::COLUMNS));
+    query.bind(store_id).push(" AND subject_type = 'event_target' AND subject_id IN ");
+    query.push("(SELECT t.id FROM follow_up_event_targets t WHERE t.store_id = ").bind(store_id);
+    query.push(" AND t.customer_id = ").bind(customer_id).push(") ORDER BY due_on, created_at");
+    query::fetch_all(tx, &query).await
+}
+
+/// A page request as the store sees it: rows to skip and rows to return; counts stop at `cap`.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub offset: i64,
+    pub limit: i64,
+    pub cap: i64,
+}
+
+/// Runs a list query a page at a time: `select` gets the order and the page, `count` (a `SELECT COUNT(*)`
+/// over the same conditions) is capped.
+async fn paged<T>(tx: &mut Tx, mut select: Query, order: &str, count: Query, page: Paging) -> StoreResult<(Vec<T>, i64)>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    select.push(order).push(" LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
+    let rows = query::fetch_all(tx, &select).await?;
+    // The count reads at most `cap` rows: COUNT over a limited subquery.
+    let Query { sql, args, anonymous } = count;
+    let inner = sql.replacen("SELECT COUNT(*) FROM", "SELECT 1 FROM", 1);
+    let mut capped = Query { sql: format!("SELECT COUNT(*) FROM ({inner}"), args, anonymous };
+    capped.push(" LIMIT ").bind(page.cap).push(") AS capped");
+    let total = query::fetch_count(tx, &capped).await?;
+    Ok((rows, total))
+}
+
+/// Complaints opened in a period (or every one not closed), a page at a time.
+pub async fn complaints_page(
+    tx: &mut Tx,
+    stores: &[String],
+    from: &str,
+    to: &str,
+    open_only: bool,
+    page: Paging,
+) -> StoreResult<(Vec<ComplaintRow>, i64)> {
+    let build = |select: &str| {
+        let mut query = Query::new(&format!("SELECT {select} FROM complaints WHERE store_id IN "));
+        query.bind_list(stores);
+        if open_only {
+            query.push(" AND status <> 'closed'");
+        } else {
+            query.push(" AND opened_on >= ").bind(from).push(" AND opened_on <= ").bind(to);
+        }
+        query
+    };
+    paged(tx, build(COMPLAINT_COLUMNS), " ORDER BY opened_on, id", build("COUNT(*)"), page).await
+}
+
+pub async fn events_page(tx: &mut Tx, stores: &[String], page: Paging) -> StoreResult<(Vec<EventRow>, i64)> {
+    let build = |select: &str| {
+        let mut query = Query::new(&format!("SELECT {select} FROM follow_up_events WHERE store_id IN "));
+        query.bind_list(stores);
+        query
+    };
+    paged(tx, build(EVENT_COLUMNS), " ORDER BY event_on DESC, id", build("COUNT(*)"), page).await
+}
+
+pub async fn stand_ins_page(tx: &mut Tx, stores: &[String], page: Paging) -> StoreResult<(Vec<StandInRow>, i64)> {
+    let build = |select: &str| {
+        let mut query = Query::new(&format!("SELECT {select} FROM stand_ins WHERE store_id IN "));
+        query.bind_list(stores);
+        query
+    };
+    paged(tx, build(STAND_IN_COLUMNS), " ORDER BY from_on DESC, id", build("COUNT(*)"), page).await
+}
+
+pub async fn summaries_page(tx: &mut Tx, stores: &[String], page: Paging) -> StoreResult<(Vec<SummaryRow>, i64)> {
+    let build = |select: &str| {
+        let mut query = Query::new(&format!("SELECT {select} FROM follow_up_summaries WHERE store_id IN "));
+        query.bind_list(stores);
+        query
+    };
+    paged(tx, build(SUMMARY_COLUMNS), " ORDER BY period DESC, period_kind, id", build("COUNT(*)"), page).await
+}
+
+/// The calls of a period in call order (跟踪服务电话记录表 / 登记表), a page at a time.
+pub async fn calls_page(
+    tx: &mut Tx,
+    stores: &[String],
+    from: &str,
+    to: &str,
+    page: Paging,
+) -> StoreResult<(Vec<CallRow>, i64)> {
+    let build = |select: &str| {
+        let mut query = Query::new(&format!("SELECT {select} FROM follow_up_calls WHERE store_id IN "));
+        query.bind_list(stores).push(" AND called_on >= ").bind(from).push(" AND called_on <= ").bind(to);
+        query
+    };
+    paged(tx, build(CALL_COLUMNS), " ORDER BY called_at, id", build("COUNT(*)"), page).await
+}
+
+/// The letters of a period (跟踪服务信函登记表), a page at a time.
+pub async fn letters_page(
+    tx: &mut Tx,
+    stores: &[String],
+    from: &str,
+    to: &str,
+    page: Paging,
+) -> StoreResult<(Vec<LetterRow>, i64)> {
+    let build = |select: &str| {
+        let mut query = Query::new(&format!("SELECT {select} FROM follow_up_letters WHERE store_id IN "));
+        query.bind_list(stores).push(" AND sent_on >= ").bind(from).push(" AND sent_on <= ").bind(to);
+        query
+    };
+    paged(tx, build(LETTER_COLUMNS), " ORDER BY sent_on, number", build("COUNT(*)"), page).await
+}
+
+pub async fn get_letter(tx: &mut Tx, stores: &[String], id: &str) -> StoreResult<Option<LetterRow>> {
+    let mut query = Query::new(&format!("SELECT {LETTER_COLUMNS} FROM follow_up_letters WHERE id = "));
+    query.bind(id).push(" AND store_id IN ").bind_list(stores);
+    query::fetch_optional(tx, &query).await
+}
+
+pub async fn letters_of_complaint(tx: &mut Tx, store_id: &str, complaint_id: &str) -> StoreResult<Vec<LetterRow>> {
+    let mut query = Query::new(&format!("SELECT {LETTER_COLUMNS} FROM follow_up_letters WHERE store_id = "));
+    query.bind(store_id).push(" AND complaint_id = ").bind(complaint_id).push(" ORDER BY number");
+    query::fetch_all(tx, &query).await
+}
+
+/// The open planned contacts and lost-customer calls (F2), per staff member, a page at a time.
+pub async fn next_contacts_page(tx: &mut Tx, stores: &[String], page: Paging) -> StoreResult<(Vec<DueItemRow>, i64)> {
+    let build = |select: &str| {
+        let mut query = Query::new(&format!("SELECT {select} FROM due_items WHERE store_id IN "));
+        query.bind_list(stores).push(" AND kind IN ('next_service', 'lost_customer') AND status = 'open'");
+        query
+    };
+    let columns = crate::due_items::COLUMNS;
+    paged(tx, build(columns), " ORDER BY assignee_id, due_on, id", build("COUNT(*)"), page).await
 }

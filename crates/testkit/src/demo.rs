@@ -223,6 +223,7 @@ pub async fn load(app: &App, size: usize, password: &str) -> anyhow::Result<Vec<
     }
     crate::demo_claims::load(app, &store_rows, &user_rows).await?;
     crate::demo_insurance::load(app, &crate::demo_claims::store_refs(&store_rows), &user_rows).await?;
+    crate::demo_followup::load(app, &store_rows, &user_rows).await?;
     Ok(made)
 }
 

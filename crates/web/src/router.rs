@@ -66,6 +66,14 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/follow-ups/summaries", get(follow_ups::summaries).post(follow_ups::draft_summary)),
         ("/follow-ups/summaries/{id}", get(follow_ups::summary).patch(follow_ups::save_summary)),
         ("/follow-ups/summaries/{id}/file", post(follow_ups::file_summary)),
+        ("/follow-ups/next-contacts", get(follow_ups::next_contacts)),
+        ("/follow-ups/customers/{id}/next-contact", post(follow_ups::plan_next_contact)),
+        ("/follow-ups/lost-customers", post(follow_ups::lost_customers)),
+        ("/follow-ups/customers/{id}/visits", post(follow_ups::record_visit)),
+        ("/follow-ups/visits", get(follow_ups::visits)),
+        ("/follow-ups/settings", get(follow_ups::settings).put(follow_ups::save_settings)),
+        ("/follow-ups/complaints/{id}/letters", post(follow_ups::write_reply)),
+        ("/follow-ups/letters/{id}", get(follow_ups::letter)),
         ("/insurers", get(insurance::list_insurers).post(insurance::create_insurer)),
         ("/insurers/{id}", get(insurance::get_insurer).put(insurance::put_insurer)),
         ("/insurers/{id}/covers", post(insurance::add_cover)),
@@ -157,6 +165,16 @@ fn ui_routes() -> Router<AppState> {
         .route("/follow-ups/summaries/{id}", get(follow_ups::summary_show).post(follow_ups::summary_save))
         .route("/follow-ups/summaries/{id}/file", post(follow_ups::summary_file))
         .route("/follow-ups/summaries/{id}/print", get(follow_ups::summary_print))
+        .route("/follow-ups/summaries.xlsx", get(follow_up_more::summaries_export))
+        .route("/follow-ups/stand-ins.xlsx", get(follow_up_more::stand_ins_export))
+        .route("/follow-ups/events/{id}/targets.xlsx", get(follow_up_more::event_targets_export))
+        .route("/follow-ups/event-targets/{id}", get(follow_up_more::event_target))
+        .route("/follow-ups/settings", get(follow_up_more::settings_show).post(follow_up_more::settings_save))
+        .route("/follow-ups/customers/{id}/visit", get(follow_up_more::visit_new).post(follow_up_more::visit_save))
+        .route("/follow-ups/visits", get(follow_up_more::visits))
+        .route("/follow-ups/visits.xlsx", get(follow_up_more::visits_export))
+        .route("/follow-ups/complaints/{id}/letters", post(follow_up_more::reply_save))
+        .route("/follow-ups/letters/{id}/print", get(follow_up_more::letter_print))
         .route("/warranty-claims", get(warranty::list).post(warranty::create))
         .route("/warranty-claims.xlsx", get(warranty::export))
         .route("/warranty-claims/new", get(warranty::new))

@@ -4,7 +4,7 @@ use claimdesk_domain::access::Permission;
 use claimdesk_domain::followup;
 use claimdesk_domain::{Violation, Violations};
 use claimdesk_store::customers::{self, CustomerRow};
-use claimdesk_store::follow_up::{self as store, CallRow};
+use claimdesk_store::follow_up::{self as store, CallRow, VisitRow};
 use claimdesk_store::repair_orders::{self, RepairOrderRow};
 use claimdesk_store::vehicles::{self, VehicleRow};
 use claimdesk_store::{Tx, due_items, job};
@@ -27,6 +27,8 @@ pub struct ArchiveView {
     pub customer: CustomerView,
     pub repair_orders: Vec<RepairOrderView>,
     pub calls: Vec<CallRow>,
+    /// Consultation visits (咨询来访), oldest first: with the repair orders, the service history.
+    pub visits: Vec<VisitRow>,
     pub due: Vec<DueItemView>,
     /// The last visit's mileage and date, and the customer's pace in km per 30 days (from the readings).
     pub last_mileage: Option<i64>,
@@ -127,7 +129,10 @@ pub async fn archive(app: &App, actor: &Actor, customer_id: &str) -> AppResult<A
                 let store_id = loaded.customer.store_id.clone();
                 let today = clock::local_date(now, actor.time_zone(&store_id));
                 let calls = store::calls_of_customer(tx, &store_id, &id).await?;
-                let due = due_items::for_subject(tx, &store_id, "customer", &id).await?;
+                let mut due = due_items::for_subject(tx, &store_id, "customer", &id).await?;
+                // Event notices and letters hang on the customer's event targets (one per event).
+                due.extend(store::target_items_of_customer(tx, &store_id, &id).await?);
+                let visits = store::visits_of_customer(tx, &store_id, &id).await?;
                 let archived = !due.iter().any(|d| d.kind == "customer_archive" && d.status == "open");
                 let (next, mileage, pace) = compute(
                     &loaded,
@@ -147,6 +152,7 @@ pub async fn archive(app: &App, actor: &Actor, customer_id: &str) -> AppResult<A
                         .map(|o| RepairOrderView::new(o, Vec::new(), actor.time_zone(&store_id)))
                         .collect(),
                     calls,
+                    visits,
                     due: due.into_iter().filter(|d| d.status == "open").map(|d| DueItemView::new(d, today)).collect(),
                     archived,
                 })

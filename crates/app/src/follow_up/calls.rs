@@ -12,7 +12,7 @@ use claimdesk_store::{due_items, job, new_id};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{agent_for, customer_due, number, settings, supervisor_of};
+use super::{agent_for, customer_due, number, store_settings, supervisor_of, target_due};
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::worklist::{DueSpec, create_due};
@@ -130,6 +130,12 @@ pub async fn record_call(app: &App, actor: &Actor, form: CallForm) -> AppResult<
                 };
                 let mut violations = Violations::new();
                 let kind = form.kind.trim();
+                if let (Some(customer), Some(event_id)) =
+                    (&customer, form.event_id.as_deref().filter(|id| !id.is_empty()))
+                    && store::target_of(tx, &store_id, event_id, &customer.id).await?.is_none()
+                {
+                    violations.push(Violation::new("event_id", "not_found"));
+                }
                 let outbound = !kind.starts_with("inbound_");
                 if customer.is_none() && outbound {
                     violations.push(Violation::new("customer_id", "required"));
@@ -254,9 +260,19 @@ async fn settle(
         "first_call" | "second_call" | "lost_customer" | "event_notice" | "next_service" => call.kind.as_str(),
         _ => return Ok((None, false)),
     };
+    // F5: an event notice is due per event; its subject is the customer's target row of that event, so a
+    // customer targeted by two events has two notices and this call clears only its own event's.
+    let target = match (due_kind, form.event_id.as_deref().filter(|id| !id.is_empty())) {
+        ("event_notice", Some(event_id)) => store::target_of(tx, store_id, event_id, &customer.id).await?,
+        _ => None,
+    };
+    let (subject_type, subject_id) = match &target {
+        Some(target) => ("event_target", target.id.as_str()),
+        None => ("customer", customer.id.as_str()),
+    };
     if call.outcome == "unreachable" {
         // Unreachable: try again the next day while the window lasts, then hand it to the supervisor.
-        let open = due_items::open_for_subject(tx, store_id, "customer", &customer.id, due_kind).await?;
+        let open = due_items::open_for_subject(tx, store_id, subject_type, subject_id, due_kind).await?;
         if let Some(item) = open.into_iter().next() {
             let window_to = item.due_on.parse::<Date>().unwrap_or(today);
             match followup::next_attempt(today, window_to) {
@@ -288,8 +304,8 @@ async fn settle(
         }
         return Ok((None, false));
     }
-    due_items::close_for_subject(tx, store_id, "customer", &customer.id, due_kind, "done", now).await?;
-    let settings = settings();
+    due_items::close_for_subject(tx, store_id, subject_type, subject_id, due_kind, "done", now).await?;
+    let settings = store_settings(tx, store_id).await?;
     match due_kind {
         "first_call" => {
             // F3: the second call in days 8–14 after the first.
@@ -300,15 +316,19 @@ async fn settle(
             create_due(tx, spec, now).await?;
         }
         "event_notice" => {
-            if let Some(event_id) = form.event_id.as_deref().filter(|id| !id.is_empty()) {
-                store::mark_target(tx, store_id, event_id, &customer.id, Some(&today.to_string()), None).await?;
-                let event = store::get_event(tx, &[store_id.to_string()], event_id).await?;
+            if let Some(target) = &target {
+                store::mark_target(tx, store_id, &target.event_id, &customer.id, Some(&today.to_string()), None)
+                    .await?;
+                let event = store::get_event(tx, &[store_id.to_string()], &target.event_id).await?;
                 if let Some(event) = event.filter(|e| !e.letter_template.is_empty()) {
                     // F5: the letter follows within 2 days of the notice call.
                     let agent = agent_for(tx, store_id, Some(customer)).await?;
                     let params = serde_json::json!({"event_id": event.id, "title": event.title});
                     let due = followup::event_letter_due(today, &settings);
-                    let spec = customer_due(store_id, agent, "event_letter", "F5", customer, params, None, due);
+                    let spec = target_due(
+                        customer_due(store_id, agent, "event_letter", "F5", customer, params, None, due),
+                        target,
+                    );
                     create_due(tx, spec, now).await?;
                 }
             }
@@ -353,7 +373,8 @@ async fn open_complaint(
     }
     store::insert_complaint(tx, &row).await?;
     if !answered {
-        let escalate_by = followup::complaint_escalation_due(today, &settings());
+        let settings = store_settings(tx, store_id).await?;
+        let escalate_by = followup::complaint_escalation_due(today, &settings);
         let own_until = escalate_by.checked_sub(jiff::ToSpan::days(1)).unwrap_or(escalate_by).max(today);
         let label = format!("{} {}", row.number, call.caller_name).trim().to_string();
         create_due(

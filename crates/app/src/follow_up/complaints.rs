@@ -21,6 +21,9 @@ pub struct ComplaintView {
     /// Days since it was opened (to today, or to the day the customer was told).
     pub age_days: i64,
     pub actions: Vec<&'static str>,
+    /// Reply letters written about it (one complaint's page only; lists leave it empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub letters: Vec<claimdesk_store::follow_up::LetterRow>,
 }
 
 fn actions(row: &ComplaintRow) -> Vec<&'static str> {
@@ -40,10 +43,15 @@ fn view(row: ComplaintRow, customer_name: String, today: jiff::civil::Date) -> C
         actions: actions(&row),
         complaint: row,
         customer_name,
+        letters: Vec::new(),
     }
 }
 
-async fn load(tx: &mut claimdesk_store::Tx, row: ComplaintRow, today: jiff::civil::Date) -> AppResult<ComplaintView> {
+pub(super) async fn load(
+    tx: &mut claimdesk_store::Tx,
+    row: ComplaintRow,
+    today: jiff::civil::Date,
+) -> AppResult<ComplaintView> {
     let name = match &row.customer_id {
         Some(id) => {
             customers::get(tx, std::slice::from_ref(&row.store_id), id).await?.map(|c| c.name).unwrap_or_default()
@@ -61,7 +69,10 @@ pub async fn complaint(app: &App, actor: &Actor, id: &str) -> AppResult<Complain
             Box::pin(async move {
                 let row = store::get_complaint(tx, &scope, &id).await?.ok_or(AppError::NotFound)?;
                 let today = clock::local_date(now, actor.time_zone(&row.store_id));
-                load(tx, row, today).await
+                let letters = store::letters_of_complaint(tx, &row.store_id, &row.id).await?;
+                let mut view = load(tx, row, today).await?;
+                view.letters = letters;
+                Ok(view)
             })
         }))
         .await

@@ -10,7 +10,7 @@ use claimdesk_store::{due_items, job, new_id};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{agent_for, customer_due, number, settings};
+use super::{agent_for, customer_due, number, store_settings, target_due};
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::worklist::create_due;
@@ -138,29 +138,30 @@ pub async fn create_event(app: &App, actor: &Actor, input: EventInput) -> AppRes
                     MAX_TARGETS,
                 )
                 .await?;
-                let notice_due = followup::event_notice_due(event_on, &settings()).max(today);
+                let settings = store_settings(tx, &store_id).await?;
+                let notice_due = followup::event_notice_due(event_on, &settings).max(today);
                 for customer_id in &candidates {
                     let Some(customer) = customers::get(tx, std::slice::from_ref(&store_id), customer_id).await? else {
                         continue;
                     };
-                    store::insert_target(
-                        tx,
-                        &TargetRow {
-                            id: new_id(),
-                            store_id: store_id.clone(),
-                            event_id: event.id.clone(),
-                            customer_id: customer.id.clone(),
-                            notified_on: None,
-                            letter_id: None,
-                            created_at: now_ms,
-                        },
-                    )
-                    .await?;
+                    let target = TargetRow {
+                        id: new_id(),
+                        store_id: store_id.clone(),
+                        event_id: event.id.clone(),
+                        customer_id: customer.id.clone(),
+                        notified_on: None,
+                        letter_id: None,
+                        created_at: now_ms,
+                    };
+                    store::insert_target(tx, &target).await?;
                     let agent = agent_for(tx, &store_id, Some(&customer)).await?;
                     let params =
                         serde_json::json!({"event_id": event.id, "title": event.title, "event_on": event.event_on});
-                    let spec =
-                        customer_due(&store_id, agent, "event_notice", "F5", &customer, params, None, notice_due);
+                    // Keyed per event: the notice's subject is this target row (see `target_due`).
+                    let spec = target_due(
+                        customer_due(&store_id, agent, "event_notice", "F5", &customer, params, None, notice_due),
+                        &target,
+                    );
                     create_due(tx, spec, now_ms).await?;
                 }
                 let note = serde_json::json!({"event": event, "targets": candidates.len()});
@@ -201,8 +202,9 @@ pub async fn event(app: &App, actor: &Actor, id: &str) -> AppResult<EventDetail>
                     targets.push(TargetView { target, name, mobile, address });
                 }
                 let letters = store::letters_of_event(tx, &event.store_id, &id).await?;
+                let settings = store_settings(tx, &event.store_id).await?;
                 Ok(EventDetail {
-                    notice_due_on: followup::event_notice_due(on, &settings()).to_string(),
+                    notice_due_on: followup::event_notice_due(on, &settings).to_string(),
                     event,
                     targets,
                     letters,
@@ -261,11 +263,12 @@ pub async fn send_letters(app: &App, actor: &Actor, event_id: &str) -> AppResult
                     };
                     store::insert_letter(tx, &letter).await?;
                     store::mark_target(tx, &store_id, &id, &customer.id, None, Some(&letter.id)).await?;
+                    // Only this event's letter: the customer may have another event's letter still due.
                     due_items::close_for_subject(
                         tx,
                         &store_id,
-                        "customer",
-                        &customer.id,
+                        "event_target",
+                        &target.id,
                         "event_letter",
                         "done",
                         now_ms,

@@ -9,31 +9,48 @@ mod archive;
 mod calls;
 mod complaints;
 mod events;
+mod lists;
+mod replies;
 mod reports;
+mod settings;
 mod stand_ins;
+mod visits;
 
 pub use archive::{ArchiveInput, ArchiveView, archive, complete_archive, plan_next_contact};
 pub use calls::{CallForm, CallView, call_context, record_call};
+pub use claimdesk_store::follow_up::VisitRow;
 pub use complaints::{ComplaintView, complaint, escalate, list_complaints, solve, sync_escalations, tell_customer};
 pub use events::{EventDetail, EventInput, create_event, event, list_events, send_letters};
+pub use lists::{
+    RegisterForm, RegisterPage, complaints_page, events_page, next_contacts_page, register_page, stand_ins_page,
+    summaries_page, target_redirect,
+};
+pub use replies::{ReplyInput, letter, write_reply};
 pub use reports::{
     Board, BoardRow, LetterView, Registers, SummaryView, board, draft_summary, file_summary, generate_lost_customers,
     list_summaries, month_end_items, next_contacts, registers, save_summary, summary,
 };
+pub use settings::{SettingsInput, SettingsView, follow_up_settings, save_follow_up_settings};
 pub use stand_ins::{StandInInput, StandInView, assign_stand_in, list_stand_ins, revoke_stand_in};
+pub use visits::{ConsultationInput, VisitView, record_consultation, visits_page};
 
 use claimdesk_domain::access::Role;
 use claimdesk_domain::followup::{self, FollowUpSettings};
 use claimdesk_store::customers::CustomerRow;
+use claimdesk_store::follow_up as follow_up_store;
 use claimdesk_store::{Tx, counters, due_items, users};
 use jiff::civil::Date;
 
 use crate::error::AppResult;
 use crate::worklist::{DueSpec, create_due};
 
-/// The practice every store follows until a store-level setting exists (the defaults of rules.md D).
-pub fn settings() -> FollowUpSettings {
-    FollowUpSettings::default()
+/// A store's follow-up practice (跟踪服务规范): its saved settings, or the defaults of rules.md D when it
+/// saved none. Every service that computes a follow-up date reads it here, inside its own transaction.
+pub(crate) async fn store_settings(tx: &mut Tx, store_id: &str) -> AppResult<FollowUpSettings> {
+    Ok(follow_up_store::get_settings(tx, store_id)
+        .await?
+        .and_then(|row| serde_json::from_str(&row.settings).ok())
+        .unwrap_or_default())
 }
 
 /// Who does a customer's follow-up work: the named follow-up person (F7), else the store's first
@@ -107,15 +124,38 @@ pub async fn schedule_visit(
     visit_on: Date,
     now: i64,
 ) -> AppResult<()> {
-    let settings = settings();
+    let visit = match repair_order {
+        Some((id, number)) => Visit::RepairOrder { id, number },
+        None => Visit::Consultation { number: "" },
+    };
+    schedule(tx, customer, visit, visit_on, now).await
+}
+
+/// What brought the customer in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Visit<'a> {
+    RepairOrder { id: &'a str, number: &'a str },
+    Consultation { number: &'a str },
+}
+
+pub(crate) async fn schedule(
+    tx: &mut Tx,
+    customer: &CustomerRow,
+    visit: Visit<'_>,
+    visit_on: Date,
+    now: i64,
+) -> AppResult<()> {
     let store_id = customer.store_id.as_str();
+    let settings = store_settings(tx, store_id).await?;
     for kind in ["customer_archive", "first_call"] {
         due_items::close_for_subject(tx, store_id, "customer", &customer.id, kind, "cancelled", now).await?;
     }
     let agent = agent_for(tx, store_id, Some(customer)).await?;
-    let params = match repair_order {
-        Some((id, number)) => serde_json::json!({"repair_order_id": id, "repair_order": number, "visit_on": visit_on}),
-        None => serde_json::json!({"visit_on": visit_on}),
+    let params = match visit {
+        Visit::RepairOrder { id, number } => {
+            serde_json::json!({"repair_order_id": id, "repair_order": number, "visit_on": visit_on})
+        }
+        Visit::Consultation { number } => serde_json::json!({"consultation": number, "visit_on": visit_on}),
     };
     let archive_by = followup::archive_due(visit_on, &settings);
     let spec =
@@ -125,4 +165,11 @@ pub async fn schedule_visit(
     let spec = customer_due(store_id, agent, "first_call", "F3", customer, params, Some(from), to);
     create_due(tx, spec, now).await?;
     Ok(())
+}
+
+/// A customer's due item moved onto their target row of an event: notices and letters are due per event.
+pub(crate) fn target_due(mut spec: DueSpec, target: &follow_up_store::TargetRow) -> DueSpec {
+    spec.subject_type = "event_target".into();
+    spec.subject_id = target.id.clone();
+    spec
 }

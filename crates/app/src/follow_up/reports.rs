@@ -12,7 +12,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{customer_due, settings, supervisor_of};
+use super::{customer_due, supervisor_of};
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::worklist::{DueItemView, DueSpec, create_due};
@@ -31,7 +31,7 @@ pub struct Registers {
 
 pub type LetterView = LetterRow;
 
-fn period(from: &str, to: &str) -> AppResult<(Date, Date)> {
+pub(super) fn period(from: &str, to: &str) -> AppResult<(Date, Date)> {
     let mut violations = Violations::new();
     let mut parse = |field: &str, text: &str| {
         text.trim()
@@ -435,7 +435,7 @@ pub async fn generate_lost_customers(app: &App, actor: &Actor) -> AppResult<usiz
             Box::pin(async move {
                 actor.require(Permission::FollowUpWrite, &store_id)?;
                 let today = clock::local_date(now, actor.time_zone(&store_id));
-                let months = settings().lost_after_months;
+                let months = super::store_settings(tx, &store_id).await?.lost_after_months;
                 let cutoff = today.checked_sub(i64::from(months).months()).unwrap_or(today);
                 let now_ms = now.as_millisecond();
                 let mut count = 0;

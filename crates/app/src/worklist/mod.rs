@@ -8,7 +8,10 @@ pub use escalate::{EscalationRun, escalate_overdue, send_reminders};
 use claimdesk_domain::Violation;
 use claimdesk_domain::access::Permission;
 use claimdesk_domain::calendar::days_between;
-use claimdesk_store::due_items::{self, DueItemRow};
+use std::collections::HashMap;
+
+use claimdesk_store::due_items::{self, DueItemRow, WorklistBy, WorklistSource};
+use claimdesk_store::follow_up as follow_up_store;
 use claimdesk_store::{Tx, job, new_id};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -16,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
+use crate::page::PageRequest;
 use crate::{App, audit, clock};
 
 /// What a service asks for when a deadline arises.
@@ -127,49 +131,147 @@ impl DueItemView {
     }
 }
 
-/// "我的待办": overdue, due today and due later this week.
+/// "我的待办": overdue, due today and due later this week, one page at a time.
 #[derive(Debug, Clone, Serialize)]
 pub struct Worklist {
     pub today: String,
+    /// The page's items in the three sections (each judged by its store's date).
     pub overdue: Vec<DueItemView>,
     pub due_today: Vec<DueItemView>,
     pub this_week: Vec<DueItemView>,
+    /// Every open item in each section, each count stopping at [`WORKLIST_COUNT_CAP`].
+    pub counts: WorklistCounts,
+    /// All sections together, oldest deadline first (capped as the counts are).
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
 }
 
-pub const WORKLIST_LIMIT: i64 = 500;
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct WorklistCounts {
+    pub overdue: i64,
+    pub due_today: i64,
+    pub this_week: i64,
+    /// A count reached the cap: the page says "1000+".
+    pub capped: bool,
+}
+
+impl Worklist {
+    /// The page's items in deadline order, as the API lists them.
+    pub fn items(&self) -> impl Iterator<Item = &DueItemView> {
+        self.overdue.iter().chain(&self.due_today).chain(&self.this_week)
+    }
+}
+
+/// The page the worklist page and `my_worklist` show.
+pub const WORKLIST_PAGE: i64 = 100;
+/// Counting stops here: nobody works through more open items than this, and a bounded count keeps the
+/// worklist fast for a person with tens of thousands of them (the 1,000,000-customer benchmark).
+pub const WORKLIST_COUNT_CAP: i64 = 1000;
+
+/// The actor's worklist (first page): see [`my_worklist_page`].
+pub async fn my_worklist(app: &App, actor: &Actor) -> AppResult<Worklist> {
+    my_worklist_page(app, actor, PageRequest::new(None, Some(WORKLIST_PAGE))).await
+}
 
 /// The actor's worklist across their stores: their own items, those of anyone they stand in for today
-/// (代班, F7) and those escalated to them. Each store's items are judged by that store's date.
-pub async fn my_worklist(app: &App, actor: &Actor) -> AppResult<Worklist> {
+/// (代班, F7) and those escalated to them. Each store's items are judged by that store's date, and a
+/// stand-in counts on the days of its own store (the absent person's store), in that store's time zone.
+///
+/// Each source is read in deadline order from its own index range, only as far as the page needs, and
+/// merged here; the counts are capped. So the cost of a page does not grow with the person's open items.
+pub async fn my_worklist_page(app: &App, actor: &Actor, page: PageRequest) -> AppResult<Worklist> {
     let stores: Vec<String> = actor.stores.iter().map(|store| store.id.clone()).collect();
-    let user_id = actor.user_id.clone();
     let now = app.clock.now();
+    // Each store's date, worked out once per store rather than once per item.
+    let todays: HashMap<String, Date> =
+        actor.stores.iter().map(|store| (store.id.clone(), clock::local_date(now, &store.time_zone))).collect();
     let home_today = clock::local_date(now, actor.home_time_zone());
-    // A week ahead of the earliest store date covers every store's "this week".
-    let until = home_today.checked_add(8.days()).unwrap_or(home_today).to_string();
+    let earliest = todays.values().copied().min().unwrap_or(home_today);
+    let latest = todays.values().copied().max().unwrap_or(home_today);
+    let until = home_today.checked_add(7.days()).unwrap_or(home_today).to_string();
     let today = home_today.to_string();
-    let rows = app
+    let user_id = actor.user_id.clone();
+    let wanted = page.offset().saturating_add(page.per_page);
+    let store_dates = todays.clone();
+    let (rows, counts) = app
         .db
         .read(job(move |tx| {
             Box::pin(async move {
-                Ok::<_, AppError>(due_items::worklist(tx, &stores, &user_id, &today, &until, WORKLIST_LIMIT).await?)
+                // F7: a stand-in holds on the dates of the absent person's store, in its time zone.
+                let held =
+                    follow_up_store::stand_ins_held(tx, &user_id, &earliest.to_string(), &latest.to_string()).await?;
+                let mut covered: Vec<(String, String)> = Vec::new();
+                for row in held {
+                    let Some(day) = store_dates.get(&row.store_id).map(|d| d.to_string()) else { continue };
+                    let pair = (row.store_id.clone(), row.absent_user_id.clone());
+                    if row.from_on <= day
+                        && day <= row.to_on
+                        && row.absent_user_id != user_id
+                        && !covered.contains(&pair)
+                    {
+                        covered.push(pair);
+                    }
+                }
+                let mut exclude = vec![user_id.clone()];
+                exclude.extend(covered.iter().map(|(_, absent)| absent.clone()));
+                let single: Vec<Vec<String>> = covered.iter().map(|(store, _)| vec![store.clone()]).collect();
+                let mut sources = vec![
+                    WorklistSource { stores: &stores, by: WorklistBy::Assignee, user_id: &user_id, exclude: &[] },
+                    WorklistSource {
+                        stores: &stores,
+                        by: WorklistBy::EscalatedTo,
+                        user_id: &user_id,
+                        exclude: &exclude,
+                    },
+                ];
+                for ((_, absent), store) in covered.iter().zip(&single) {
+                    sources.push(WorklistSource {
+                        stores: store,
+                        by: WorklistBy::Assignee,
+                        user_id: absent,
+                        exclude: &[],
+                    });
+                }
+                let mut rows = Vec::new();
+                let mut counts = WorklistCounts::default();
+                for source in sources {
+                    rows.extend(due_items::worklist_rows(tx, source, &until, wanted).await?);
+                    let (overdue, due_today, this_week) =
+                        due_items::worklist_counts(tx, source, &today, &until, WORKLIST_COUNT_CAP).await?;
+                    counts.overdue += overdue;
+                    counts.due_today += due_today;
+                    counts.this_week += this_week;
+                    counts.capped |= [overdue, due_today, this_week].contains(&WORKLIST_COUNT_CAP);
+                }
+                Ok::<_, AppError>((rows, counts))
             })
         }))
         .await?;
-    let mut worklist =
-        Worklist { today: home_today.to_string(), overdue: Vec::new(), due_today: Vec::new(), this_week: Vec::new() };
-    // Each store's date, worked out once per store rather than once per item.
-    let mut todays: std::collections::HashMap<String, Date> = std::collections::HashMap::new();
-    for row in rows {
-        let today = *todays
-            .entry(row.store_id.clone())
-            .or_insert_with(|| clock::local_date(now, actor.time_zone(&row.store_id)));
+    let mut rows = rows;
+    rows.sort_by(|a, b| (&a.due_on, &a.id).cmp(&(&b.due_on, &b.id)));
+    rows.dedup_by(|a, b| a.id == b.id);
+    let total = counts.overdue + counts.due_today + counts.this_week;
+    let mut worklist = Worklist {
+        today: home_today.to_string(),
+        overdue: Vec::new(),
+        due_today: Vec::new(),
+        this_week: Vec::new(),
+        counts,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    };
+    let skip = usize::try_from(page.offset()).unwrap_or(usize::MAX);
+    let take = usize::try_from(page.per_page).unwrap_or(0);
+    for row in rows.into_iter().skip(skip).take(take) {
+        let today = todays.get(&row.store_id).copied().unwrap_or(home_today);
         let view = DueItemView::new(row, today);
         if view.days_overdue > 0 {
             worklist.overdue.push(view);
         } else if view.days_left == 0 {
             worklist.due_today.push(view);
-        } else if view.days_left <= 7 {
+        } else {
             worklist.this_week.push(view);
         }
     }

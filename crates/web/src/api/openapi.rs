@@ -27,6 +27,8 @@ use super::{attachments, auth, customers, follow_ups, insurance, org, repair_ord
         follow_ups::events, follow_ups::create_event, follow_ups::event, follow_ups::send_letters,
         follow_ups::stand_ins, follow_ups::assign_stand_in, follow_ups::revoke_stand_in, follow_ups::board,
         follow_ups::summaries, follow_ups::draft_summary, follow_ups::summary, follow_ups::save_summary, follow_ups::file_summary,
+        follow_ups::next_contacts, follow_ups::plan_next_contact, follow_ups::lost_customers, follow_ups::record_visit,
+        follow_ups::visits, follow_ups::settings, follow_ups::save_settings, follow_ups::write_reply, follow_ups::letter,
         insurance::list_insurers, insurance::create_insurer, insurance::get_insurer, insurance::put_insurer, insurance::add_cover,
         insurance::checklists, insurance::set_checklist,
         insurance::list_policies, insurance::create_policy, insurance::get_policy, insurance::policy_action,

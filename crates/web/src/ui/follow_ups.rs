@@ -22,19 +22,19 @@ use crate::excel;
 use crate::extract::{FormData, Posted, UiActor, urlencode};
 use crate::messages::{Catalog, Locale};
 
-fn t(locale: Locale, key: &str) -> String {
+pub(super) fn t(locale: Locale, key: &str) -> String {
     label(locale, key)
 }
 
-fn dash(text: &str) -> String {
+pub(super) fn dash(text: &str) -> String {
     if text.trim().is_empty() { "—".into() } else { text.to_string() }
 }
 
-fn table(columns: Vec<Column>, rows: Vec<Row>, locale: Locale) -> Table {
+pub(super) fn table(columns: Vec<Column>, rows: Vec<Row>, locale: Locale) -> Table {
     Table { columns, rows, empty: t(locale, "list.empty") }
 }
 
-fn cols(locale: Locale, keys: &[&str]) -> Vec<Column> {
+pub(super) fn cols(locale: Locale, keys: &[&str]) -> Vec<Column> {
     keys.iter().map(|key| Column::new(t(locale, key))).collect()
 }
 
@@ -140,6 +140,7 @@ pub async fn archive(
         actions: vec![
             Action::link(t(locale, "fu.archive.complete"), format!("/follow-ups/customers/{id}/archive")).primary(),
             Action::link(t(locale, "fu.call.new"), format!("/follow-ups/customers/{id}/call?kind={next_kind}")),
+            Action::link(t(locale, "fu.visit.new"), format!("/follow-ups/customers/{id}/visit")),
             Action::link(t(locale, "action.print"), format!("/follow-ups/customers/{id}/print")),
         ],
         sections: vec![
@@ -198,6 +199,11 @@ pub async fn archive(
                     orders,
                     locale,
                 )),
+                ..Section::default()
+            },
+            Section {
+                title: t(locale, "fu.visits"),
+                table: Some(super::follow_up_more::visits_table(locale, &view.visits)),
                 ..Section::default()
             },
             Section {
@@ -371,6 +377,11 @@ pub async fn archive_print(State(state): State<AppState>, who: UiActor, Path(id)
                 ..Section::default()
             },
             Section {
+                title: t(locale, "fu.visits"),
+                table: Some(super::follow_up_more::visits_table(locale, &view.visits)),
+                ..Section::default()
+            },
+            Section {
                 title: t(locale, "fu.calls"),
                 table: Some(calls_table(locale, &calls, true)),
                 ..Section::default()
@@ -534,7 +545,7 @@ async fn call_page(
     (status, detail_page(&ctx, &detail)).into_response_with()
 }
 
-trait WithStatus {
+pub(super) trait WithStatus {
     fn into_response_with(self) -> Response;
 }
 
@@ -666,13 +677,13 @@ fn complaints_table(locale: Locale, items: &[follow_up::ComplaintView]) -> Table
 #[derive(Debug, Default, Deserialize)]
 pub struct PeriodParams {
     #[serde(default)]
-    from: Option<String>,
+    pub(super) from: Option<String>,
     #[serde(default)]
-    to: Option<String>,
+    pub(super) to: Option<String>,
     #[serde(default)]
-    open: Option<String>,
+    pub(super) open: Option<String>,
     #[serde(default)]
-    flash: Option<String>,
+    pub(super) flash: Option<String>,
 }
 
 fn this_month(state: &AppState, who: &UiActor) -> (String, String) {
@@ -683,7 +694,7 @@ fn this_month(state: &AppState, who: &UiActor) -> (String, String) {
 }
 
 impl PeriodParams {
-    fn range(&self, state: &AppState, who: &UiActor) -> (String, String) {
+    pub(super) fn range(&self, state: &AppState, who: &UiActor) -> (String, String) {
         let (from, to) = this_month(state, who);
         (
             self.from.clone().filter(|s| !s.is_empty()).unwrap_or(from),
@@ -692,7 +703,7 @@ impl PeriodParams {
     }
 }
 
-fn period_filters(locale: Locale, from: &str, to: &str) -> Vec<super::view::Filter> {
+pub(super) fn period_filters(locale: Locale, from: &str, to: &str) -> Vec<super::view::Filter> {
     vec![
         super::view::Filter {
             name: "from".into(),
@@ -757,7 +768,7 @@ pub async fn complaints_export(
     }
 }
 
-fn xlsx(sheet: &str, table: &Table, file: &str) -> Response {
+pub(super) fn xlsx(sheet: &str, table: &Table, file: &str) -> Response {
     let columns: Vec<String> = table.columns.iter().map(|c| c.label.clone()).collect();
     excel::download(sheet, &columns, &table.text_rows(), file)
 }
@@ -831,6 +842,19 @@ pub async fn complaint(
             ..Section::default()
         });
     }
+    // F5/F6: a reply letter (答复函) to the customer, registered in the letter register and printable.
+    if !view.letters.is_empty() {
+        sections.push(Section {
+            title: t(locale, "fu.letters"),
+            table: Some(super::follow_up_more::letters_table(locale, &view.letters)),
+            ..Section::default()
+        });
+    }
+    sections.push(Section {
+        title: t(locale, "fu.reply.write"),
+        form: Some(super::follow_up_more::reply_form(locale, &id, "", &c.solution)),
+        ..Section::default()
+    });
     let (text, class) = complaint_state(locale, &c.status);
     let detail = DetailView {
         title: c.number.clone(),
@@ -1262,6 +1286,7 @@ pub async fn event_show(
         actions: vec![
             Action::post(t(locale, "fu.letter.send"), format!("/follow-ups/events/{id}/letters")).primary(),
             Action::link(t(locale, "fu.letter.print"), format!("/follow-ups/events/{id}/letters/print")),
+            Action::link(t(locale, "action.export"), format!("/follow-ups/events/{id}/targets.xlsx")),
         ],
         sections: vec![
             Section {
@@ -1315,11 +1340,11 @@ pub async fn event_letters(State(state): State<AppState>, Path(id): Path<String>
 
 #[derive(Template)]
 #[template(path = "letters.html")]
-struct LettersPrint {
-    lang: &'static str,
-    store: String,
-    letters: Vec<(String, String, String, String)>,
-    labels_title: String,
+pub(super) struct LettersPrint {
+    pub(super) lang: &'static str,
+    pub(super) store: String,
+    pub(super) letters: Vec<(String, String, String, String)>,
+    pub(super) labels_title: String,
 }
 
 /// The event's letters, one per page, then a sheet of address labels.
@@ -1424,6 +1449,7 @@ async fn stand_ins_page(
     let ctx = Ctx::new(who, "fu.stand_ins", "/follow-ups/stand-ins").flash(flash);
     let detail = DetailView {
         title: t(locale, "fu.stand_ins"),
+        actions: vec![Action::link(t(locale, "action.export"), "/follow-ups/stand-ins.xlsx")],
         sections: vec![
             Section {
                 title: t(locale, "fu.stand_ins"),
@@ -1814,6 +1840,7 @@ async fn summaries_page(
     let ctx = Ctx::new(who, "fu.summaries", "/follow-ups/summaries").flash(flash);
     let detail = DetailView {
         title: t(locale, "fu.summaries"),
+        actions: vec![Action::link(t(locale, "action.export"), "/follow-ups/summaries.xlsx")],
         sections: vec![
             Section {
                 title: t(locale, "fu.summaries"),

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod attachments;
 pub mod calendar;
 pub mod customers;
+pub mod follow_up_more;
 pub mod follow_ups;
 pub mod import;
 pub mod insurance;
@@ -137,11 +138,13 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
             item("fu.complaints", "/follow-ups/complaints"),
             item("fu.events", "/follow-ups/events"),
             item("fu.registers", "/follow-ups/registers"),
+            item("fu.visits", "/follow-ups/visits"),
         ];
         if actor.can_anywhere(Permission::FollowUpSupervise) {
             items.push(item("fu.board.title", "/follow-ups/board"));
             items.push(item("fu.summaries", "/follow-ups/summaries"));
             items.push(item("fu.stand_ins", "/follow-ups/stand-ins"));
+            items.push(item("fu.settings.title", "/follow-ups/settings"));
         }
         groups.push(NavGroup { label: catalog.text(locale, "nav.follow_up").into(), items });
     }

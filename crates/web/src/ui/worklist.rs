@@ -4,10 +4,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use claimdesk_app::page::{Page, PageRequest};
 use claimdesk_app::worklist::{self, DueItemView, ManualDueInput};
 
 use super::view::{Action, Cell, Column, Field, FieldGroup, FormView, Row, Table};
-use super::{Ctx, Flash, error_page, render, see_other};
+use super::{Ctx, error_page, render, see_other};
 use crate::AppState;
 use crate::extract::{Posted, UiActor};
 use crate::messages::{Catalog, Locale};
@@ -20,7 +21,17 @@ struct WorklistPage<'a> {
     overdue: Table,
     due_today: Table,
     this_week: Table,
+    counts: (String, String, String),
+    pager: super::view::Pager,
     form: FormView,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct WorklistQuery {
+    #[serde(default)]
+    flash: Option<String>,
+    #[serde(default)]
+    page: Option<i64>,
 }
 
 /// Where a due item's subject lives.
@@ -37,6 +48,8 @@ pub fn subject_href(item: &DueItemView) -> Option<String> {
     let base = match item.subject_type.as_str() {
         "customer" if follow_up.contains(&item.kind.as_str()) => "/follow-ups/customers",
         "complaint" => "/follow-ups/complaints",
+        // An event's notice or letter: the notice call of that customer for that event.
+        "event_target" => "/follow-ups/event-targets",
         "follow_up_summary" => return Some("/follow-ups/summaries".into()),
         "customer" => "/customers",
         "vehicle" => "/vehicles",
@@ -116,13 +129,21 @@ fn manual_form(locale: Locale, title: &str, due_on: &str) -> FormView {
     }
 }
 
-pub async fn show(State(state): State<AppState>, who: UiActor, Query(flash): Query<Flash>) -> Response {
-    let ctx = Ctx::new(&who, "worklist.title", "/").flash(flash.flash.as_deref());
-    match worklist::my_worklist(&state.app, &who.actor).await {
+pub async fn show(State(state): State<AppState>, who: UiActor, Query(query): Query<WorklistQuery>) -> Response {
+    let ctx = Ctx::new(&who, "worklist.title", "/").flash(query.flash.as_deref());
+    let request = PageRequest::new(query.page, Some(worklist::WORKLIST_PAGE));
+    match worklist::my_worklist_page(&state.app, &who.actor, request).await {
         Ok(list) => {
             let form = manual_form(who.locale, "", &list.today);
+            let page = Page::new(Vec::<()>::new(), list.total, request, worklist::WORKLIST_COUNT_CAP);
+            let mut pager = super::pager(who.locale, &page, |n| format!("/?page={n}"));
+            pager.page_label = if page.pages() > 1 { pager.page_label } else { String::new() };
+            // A count that reached the cap reads "1000+".
+            let count = |n: i64| if n >= worklist::WORKLIST_COUNT_CAP { format!("{n}+") } else { n.to_string() };
             render(&WorklistPage {
                 ctx: &ctx,
+                counts: (count(list.counts.overdue), count(list.counts.due_today), count(list.counts.this_week)),
+                pager,
                 overdue: due_table(who.locale, &list.overdue, true),
                 due_today: due_table(who.locale, &list.due_today, true),
                 this_week: due_table(who.locale, &list.this_week, true),

@@ -4,6 +4,7 @@
 mod api;
 mod attachments;
 mod claims;
+mod followup;
 mod insurance;
 mod openapi;
 mod ui;

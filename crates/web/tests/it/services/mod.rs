@@ -5,6 +5,7 @@ mod attachments;
 mod audit;
 pub mod claims;
 mod customers;
+mod followup;
 mod group_commit;
 mod insurance;
 mod org;
