@@ -14,7 +14,9 @@ pub use shipments::{
     BoxView, DebitView, ProposeInput, ShipmentActionInput, ShipmentListQuery, ShipmentView, act, get_shipment,
     list_shipments, propose,
 };
-pub use tags::{TagInput, TagListQuery, TagView, get_tag, list_tags, tag_claim, tag_claim_parts, tags_of_claim, update_tag};
+pub use tags::{
+    TagInput, TagListQuery, TagView, get_tag, list_tags, tag_claim, tag_claim_parts, tags_of_claim, update_tag,
+};
 
 use claimdesk_domain::parts_return::ReturnRules;
 use claimdesk_store::parts_return::RulesRow;

@@ -1,8 +1,8 @@
 //! The manufacturer's parts-return rules per brand, kept by the group admin beside the warranty settings.
 
+use claimdesk_domain::Violation;
 use claimdesk_domain::access::Permission;
 use claimdesk_domain::parts_return::ReturnRules;
-use claimdesk_domain::Violation;
 use claimdesk_store::job;
 use claimdesk_store::parts_return::{self as store, RulesRow};
 use serde::Serialize;
@@ -92,13 +92,8 @@ pub async fn save_rules(
         .write(job(move |tx| {
             Box::pin(async move {
                 let before = store::rules(tx, &brand).await?;
-                let mut row = RulesRow {
-                    brand: brand.clone(),
-                    rules_json: json,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
+                let mut row =
+                    RulesRow { brand: brand.clone(), rules_json: json, created_at: now, updated_at: now, version: 1 };
                 match &before {
                     None => store::insert_rules(tx, &row).await?,
                     Some(existing) => {
@@ -132,4 +127,3 @@ pub async fn save_rules(
         }))
         .await
 }
-

@@ -223,7 +223,9 @@ fn pack_tags(tags: &mut [TagRow], limits: &rules::PackLimits) -> Result<(Vec<Box
     let mut violations = Violations::new();
     for tag in tags.iter() {
         if tag.weight_g <= 0 {
-            violations.push(Violation::new(format!("tags.{}.weight_kg", tag.number), "weight_required").with("tag", &tag.number));
+            violations.push(
+                Violation::new(format!("tags.{}.weight_kg", tag.number), "weight_required").with("tag", &tag.number),
+            );
         }
     }
     if !violations.is_empty() {
@@ -480,9 +482,7 @@ pub async fn list_shipments(app: &App, actor: &Actor, query: ShipmentListQuery) 
     let cap = app.settings.count_cap;
     let (rows, total) = app
         .db
-        .read(job(move |tx| {
-            Box::pin(async move { Ok::<_, AppError>(store::list_shipments(tx, &filter, cap).await?) })
-        }))
+        .read(job(move |tx| Box::pin(async move { Ok::<_, AppError>(store::list_shipments(tx, &filter, cap).await?) })))
         .await?;
     let items = rows
         .into_iter()

@@ -157,8 +157,7 @@ pub async fn tag_claim_parts(tx: &mut Tx, actor: &Actor, claim: &ClaimRow, now: 
         let period = rules.period_label(today);
         let subject = due_subject(&claim.brand, &period);
         if due_items::open_for_subject(tx, &claim.store_id, DUE_SUBJECT, &subject, DUE_KIND).await?.is_empty() {
-            let clerk =
-                users::with_role(tx, &claim.store_id, Role::WarrantyClerk.as_str()).await?.into_iter().next();
+            let clerk = users::with_role(tx, &claim.store_id, Role::WarrantyClerk.as_str()).await?.into_iter().next();
             create_due(
                 tx,
                 DueSpec {
@@ -256,7 +255,8 @@ pub async fn update_tag(app: &App, actor: &Actor, id: &str, input: TagInput) -> 
         }
         grams
     });
-    for (field, value) in [("length_cm", input.length_cm), ("width_cm", input.width_cm), ("height_cm", input.height_cm)] {
+    for (field, value) in [("length_cm", input.length_cm), ("width_cm", input.width_cm), ("height_cm", input.height_cm)]
+    {
         if value.is_some_and(|v| !(0..=1_000).contains(&v)) {
             violations.push(Violation::new(field, "out_of_range").with("min", 0).with("max", 1_000));
         }

@@ -38,6 +38,7 @@ pub fn subject_href(item: &DueItemView) -> Option<String> {
         "customer" if follow_up.contains(&item.kind.as_str()) => "/follow-ups/customers",
         "complaint" => "/follow-ups/complaints",
         "follow_up_summary" => return Some("/follow-ups/summaries".into()),
+        "parts_return" => return Some("/return-shipments".into()),
         "customer" => "/customers",
         "vehicle" => "/vehicles",
         "repair_order" => "/repair-orders",
