@@ -388,7 +388,8 @@ pub async fn act(
                         if row.received_on.is_none() {
                             row.received_on = Some(clock::local_date(clock::from_ms(now), &zone).to_string());
                         }
-                        detail = serde_json::json!({"results": counts, "debit": total});
+                        let results: Vec<String> = counts.iter().map(|(r, n)| format!("{r} {n}")).collect();
+                        detail = serde_json::json!({"results": results.join(", "), "debit": total});
                     }
                 }
                 row.state = next.as_str().into();

@@ -224,6 +224,8 @@ pub async fn tags(State(state): State<AppState>, who: UiActor, Query(params): Qu
 
 /// One label: QR code, title, hazard mark and the printed fields.
 pub struct Label {
+    /// 旧件标签 or 箱唛, small above the title.
+    pub kind: String,
     pub title: String,
     pub hazard: Option<String>,
     pub pairs: Vec<(String, String)>,
@@ -258,7 +260,8 @@ fn labels_page(locale: Locale, title: &str, labels: &[Label]) -> Response {
 fn tag_label(locale: Locale, tag: &TagView) -> Label {
     let t = |key: &str| label(locale, key);
     Label {
-        title: format!("{} {}", t("pr.tag_label"), tag.number),
+        kind: t("pr.tag_label"),
+        title: tag.number.clone(),
         hazard: tag.hazardous.then(|| t("pr.hazardous")),
         pairs: vec![
             (t("pr.claim_short"), tag.claim_number.clone()),
@@ -559,7 +562,15 @@ pub async fn shipments(State(state): State<AppState>, who: UiActor, Query(params
         Ok(page) => page,
         Err(error) => return error_page(locale, error),
     };
-    let brands = returns::list_rules(&state.app, &who.actor).await.unwrap_or_default();
+    // One button per brand with parts waiting on the shelf, with their count.
+    let waiting = TagListQuery { state: Some("waiting".into()), per_page: Some(200), ..TagListQuery::default() };
+    let mut brands: Vec<(String, usize)> = Vec::new();
+    for tag in returns::list_tags(&state.app, &who.actor, waiting).await.map(|p| p.items).unwrap_or_default() {
+        match brands.iter_mut().find(|(brand, _)| *brand == tag.brand) {
+            Some((_, count)) => *count += 1,
+            None => brands.push((tag.brand, 1)),
+        }
+    }
     let t = |key: &str| label(locale, key);
     let mut state_options = vec![(String::new(), t("form.choose"))];
     state_options.extend(options(
@@ -585,10 +596,11 @@ pub async fn shipments(State(state): State<AppState>, who: UiActor, Query(params
     filters.extend(super::store_filter(locale, &who, params.store_id.as_deref()));
     let mut actions: Vec<Action> = brands
         .iter()
-        .map(|b| {
+        .map(|(brand, count)| {
+            let count = count.to_string();
             Action::post(
-                Catalog::get().format(locale, "pr.propose_for", [("brand", b.brand.as_str())]),
-                format!("/return-shipments/propose?brand={}", urlencode(&b.brand)),
+                Catalog::get().format(locale, "pr.propose_for", [("brand", brand.as_str()), ("count", count.as_str())]),
+                format!("/return-shipments/propose?brand={}", urlencode(brand)),
             )
             .primary()
         })
@@ -703,6 +715,39 @@ fn parts_table(locale: Locale, shipment: &ShipmentView) -> Table {
                     },
                 ],
                 alert: matches!(tag.inspection.as_deref(), Some("rejected" | "missing")),
+            })
+            .collect(),
+        empty: t("list.empty"),
+    }
+}
+
+/// The parts as the printed packing list has them: narrow enough for A4 portrait.
+fn print_parts_table(locale: Locale, shipment: &ShipmentView) -> Table {
+    let t = |key: &str| label(locale, key);
+    Table {
+        columns: vec![
+            Column::new(t("pr.box_no")),
+            Column::new(t("pr.tag_no")),
+            Column::new("VIN"),
+            Column::new(t("pr.part_no")),
+            Column::right(t("pr.quantity")),
+            Column::right(t("pr.weight_kg")),
+            Column::new(t("pr.hazardous")),
+        ],
+        rows: shipment
+            .tags
+            .iter()
+            .map(|tag| Row {
+                cells: vec![
+                    Cell::text(tag.box_no.map(|n| n.to_string()).unwrap_or_default()),
+                    Cell::text(tag.number.clone()),
+                    Cell::text(tag.vin.clone()),
+                    Cell::text(format!("{} {}", tag.part_no, tag.description)),
+                    Cell { right: true, ..Cell::text(tag.quantity.clone()) },
+                    Cell { right: true, ..Cell::text(weight_text(tag)) },
+                    Cell::text(if tag.hazardous { "⚠".to_string() } else { String::new() }),
+                ],
+                alert: false,
             })
             .collect(),
         empty: t("list.empty"),
@@ -1008,7 +1053,11 @@ pub async fn shipment_print(State(state): State<AppState>, who: UiActor, Path(id
                 ..Section::default()
             },
             Section { title: t("pr.section.boxes"), table: Some(box_table(locale, &shipment)), ..Section::default() },
-            Section { title: t("pr.section.parts"), table: Some(parts_table(locale, &shipment)), ..Section::default() },
+            Section {
+                title: t("pr.section.parts"),
+                table: Some(print_parts_table(locale, &shipment)),
+                ..Section::default()
+            },
         ],
         signatures: vec![t("pr.sign_packer"), t("pr.sign_clerk"), t("pr.sign_carrier")],
     };
@@ -1028,7 +1077,8 @@ pub async fn box_labels(State(state): State<AppState>, who: UiActor, Path(id): P
         .boxes
         .iter()
         .map(|b| Label {
-            title: format!("{} {} · {}/{}", t("pr.box_label"), shipment.number, b.box_no, shipment.box_count),
+            kind: t("pr.box_label"),
+            title: format!("{} · {}/{}", shipment.number, b.box_no, shipment.box_count),
             hazard: b.hazardous.then(|| t("pr.hazardous")).or_else(|| b.oversize.then(|| t("pr.oversize"))),
             pairs: vec![
                 (t("pr.dealer"), dealer.clone()),

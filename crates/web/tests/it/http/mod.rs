@@ -5,6 +5,7 @@ mod api;
 mod claims;
 mod insurance;
 mod openapi;
+mod returns;
 mod ui;
 
 use axum::Router;

@@ -8,6 +8,6 @@ mod group_commit;
 mod insurance;
 mod org;
 mod repair_orders;
-mod returns;
+pub mod returns;
 mod vehicles;
 mod worklist;

@@ -20,7 +20,7 @@ use crate::helpers::{World, backends, fields, has};
 const BRAND: &str = "广汽本田";
 
 /// A claim for one part (the catalogue's 100.00 cylinder-head gasket), checked and submitted.
-async fn submitted_claim(world: &World, clerk: &Actor, serial: u32) -> ClaimView {
+pub async fn submitted_claim(world: &World, clerk: &Actor, serial: u32) -> ClaimView {
     let order = warranty_order(world, clerk, serial).await;
     let mut input = claim_input(&order);
     let mut lines: Vec<LineInput> =
