@@ -345,7 +345,7 @@ pub async fn act(
                             let amount = line.map(|l| Money::from_fen(l.amount_fen)).unwrap_or(Money::ZERO);
                             let approved = line.and_then(|l| l.approved_fen).map(Money::from_fen);
                             if let Some(debit) = rules::debit(result, amount, approved) {
-                                total = total + debit;
+                                total += debit;
                                 store::insert_debit(
                                     tx,
                                     &DebitRow {
