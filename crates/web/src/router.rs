@@ -179,6 +179,8 @@ fn ui_routes() -> Router<AppState> {
         .route("/part-tags/scrap", post(returns::scrap))
         .route("/part-tags/{id}", get(returns::tag_show).post(returns::tag_save))
         .route("/part-tags/{id}/label", get(returns::tag_label_one))
+        .route("/part-scraps", get(returns::scraps))
+        .route("/part-scraps.xlsx", get(returns::scraps_export))
         .route("/return-shipments", get(returns::shipments))
         .route("/return-shipments.xlsx", get(returns::shipments_export))
         .route("/return-shipments/propose", post(returns::propose))

@@ -214,6 +214,7 @@ pub async fn tags(State(state): State<AppState>, who: UiActor, Query(params): Qu
             Action::link(t("pr.print_labels"), params.link("/part-tags/labels", 1)).primary(),
             Action::link(t("action.export"), params.link("/part-tags.xlsx", 1)),
             Action::post(t("pr.scrap_due"), "/part-tags/scrap").confirm(t("pr.confirm_scrap")),
+            Action::link(t("pr.scraps"), "/part-scraps"),
             Action::link(t("pr.shipments"), "/return-shipments"),
         ],
         table: tag_table(locale, &page.items),
@@ -460,7 +461,7 @@ pub async fn scrap(State(state): State<AppState>, posted: Posted) -> Response {
     let store = form.get("store_id").trim();
     let store = (!store.is_empty()).then_some(store);
     match returns::scrap_due(&state.app, &who.actor, store, form.get("note")).await {
-        Ok(_) => see_other("/part-tags?state=scrapped", "pr.scrapped"),
+        Ok(_) => see_other("/part-scraps", "pr.scrapped"),
         Err(AppError::Invalid(_)) => see_other("/part-tags", "pr.nothing_to_scrap_flash"),
         Err(error) => error_page(who.locale, error),
     }
@@ -1296,5 +1297,67 @@ pub async fn rules_save(State(state): State<AppState>, Path(brand): Path<String>
         Ok(()) => see_other(&format!("/warranty/settings/{}/returns", urlencode(&brand)), "form.saved"),
         Err(AppError::Invalid(violations)) => render_rules(&state, &who, &brand, Some((form, violations)), None).await,
         Err(error) => error_page(who.locale, error),
+    }
+}
+
+fn scrap_table(locale: Locale, scraps: &[returns::ScrapView]) -> Table {
+    let t = |key: &str| label(locale, key);
+    Table {
+        columns: vec![
+            Column::new(t("pr.scrap_no")),
+            Column::new(t("pr.scrapped_on")),
+            Column::right(t("pr.parts")),
+            Column::new(t("pr.note")),
+        ],
+        rows: scraps
+            .iter()
+            .map(|scrap| Row {
+                cells: vec![
+                    Cell::mono(scrap.number.clone()),
+                    Cell::mono(scrap.scrapped_on.clone()),
+                    Cell { right: true, ..Cell::text(scrap.part_count.to_string()) },
+                    Cell::text(scrap.note.clone()),
+                ],
+                alert: false,
+            })
+            .collect(),
+        empty: t("list.empty"),
+    }
+}
+
+/// 旧件报废记录: every scrap with its parts count; the scrapped parts are the tag list's "已报废".
+pub async fn scraps(State(state): State<AppState>, who: UiActor) -> Response {
+    let locale = who.locale;
+    let scraps = match returns::list_scraps(&state.app, &who.actor).await {
+        Ok(scraps) => scraps,
+        Err(error) => return error_page(locale, error),
+    };
+    let t = |key: &str| label(locale, key);
+    let ctx = Ctx::new(&who, "pr.scraps", "/part-tags");
+    let view = DetailView {
+        title: t("pr.scraps"),
+        actions: vec![
+            Action::link(t("pr.tag_state.scrapped"), "/part-tags?state=scrapped"),
+            Action::link(t("action.export"), "/part-scraps.xlsx"),
+        ],
+        sections: vec![Section {
+            title: t("pr.scraps"),
+            table: Some(scrap_table(locale, &scraps)),
+            ..Section::default()
+        }],
+        ..DetailView::default()
+    };
+    detail_page(&ctx, &view)
+}
+
+pub async fn scraps_export(State(state): State<AppState>, who: UiActor) -> Response {
+    let locale = who.locale;
+    match returns::list_scraps(&state.app, &who.actor).await {
+        Ok(scraps) => {
+            let table = scrap_table(locale, &scraps);
+            let columns: Vec<String> = table.columns.iter().map(|c| c.label.clone()).collect();
+            crate::excel::download(&label(locale, "pr.scraps"), &columns, &table.text_rows(), "part-scraps.xlsx")
+        }
+        Err(error) => error_page(locale, error),
     }
 }
