@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use claimdesk_domain::access::Role;
 use serde_json::json;
 
-use super::ui::log_in;
+use super::ui::{csrf_of, log_in};
 use super::{Web, envelope_fields, select};
 use crate::helpers::{PASSWORD, backends};
 use crate::services::claims::set_up_brand;
@@ -100,5 +100,60 @@ async fn the_api_proposes_packs_ships_and_takes_the_inspection() {
         assert_eq!(labels.html().select(&scraper::Selector::parse(".label-sheet svg").unwrap()).count(), 2);
         let export = web.get("/return-shipments.xlsx", &cookies).await;
         assert_eq!(export.status, StatusCode::OK, "{which:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_pages_keep_a_bad_weight_beside_its_field_and_the_admin_sets_the_rules() {
+    for which in backends() {
+        let web = Web::new(which).await;
+        set_up_brand(&web.world).await;
+        let clerk = web.world.person("bj01.clerk", Some(&web.world.store_a), Role::WarrantyClerk).await;
+        let claim = submitted_claim(&web.world, &clerk, 711).await;
+        let session = log_in(&web, "bj01.clerk", PASSWORD).await;
+        let csrf = csrf_of(&web, &session).await;
+
+        let list = web.get("/part-tags", &session).await;
+        assert_eq!(list.status, StatusCode::OK, "{which:?}");
+        let numbers = select(&list.html(), "main table tbody tr td:first-child");
+        assert_eq!(numbers, vec![format!("{}-02", claim.number)], "{which:?}: the waiting part");
+        let tag = crate::services::returns::first_tag(&web.world, &clerk, &claim.id).await;
+
+        let uri = format!("/part-tags/{tag}");
+        let bad = web.post_form(&uri, &session, &[("_csrf", &csrf), ("location", "C-01"), ("weight_kg", "abc")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{which:?}: {}", bad.body);
+        let html = bad.html();
+        assert_eq!(select(&html, ".field.has-error #f-weight_kg-error"), vec!["不是有效的数字：abc".to_string()]);
+        assert_eq!(super::attr(&html, "#f-location", "value").as_deref(), Some("C-01"), "{which:?}: input kept");
+        let good = web.post_form(&uri, &session, &[("_csrf", &csrf), ("location", "C-01"), ("weight_kg", "1.2")]).await;
+        assert_eq!(good.status, StatusCode::SEE_OTHER, "{which:?}: {}", good.body);
+
+        // A clerk may read the brand's return rules but not change them; the group admin may.
+        let rules_uri = format!("/warranty/settings/{}/returns", claimdesk_web::extract::urlencode("广汽本田"));
+        let denied = web.post_form(&rules_uri, &session, &[("_csrf", &csrf), ("cycle_months", "1")]).await;
+        assert_eq!(denied.status, StatusCode::FORBIDDEN, "{which:?}");
+        let admin = log_in(&web, "group.admin", PASSWORD).await;
+        let admin_csrf = csrf_of(&web, &admin).await;
+        let form = [
+            ("_csrf", admin_csrf.as_str()),
+            ("cycle_months", "3"),
+            ("ship_by_day", "25"),
+            ("min_unit_price", "500"),
+            ("part_prefixes", "31500-, 38810-"),
+            ("hold_days", "60"),
+            ("limits.max_parts", "10"),
+            ("limits.max_weight_kg", "abc"),
+            ("limits.hazardous_per_box", "1"),
+        ];
+        let refused = web.post_form(&rules_uri, &admin, &form).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{which:?}: {}", refused.body);
+        assert_eq!(select(&refused.html(), ".field.has-error").len(), 1, "{which:?}");
+        let mut fixed = form;
+        fixed[7] = ("limits.max_weight_kg", "18.5");
+        let saved = web.post_form(&rules_uri, &admin, &fixed).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{which:?}: {}", saved.body);
+        let rules = web.get(&rules_uri, &admin).await;
+        assert_eq!(super::attr(&rules.html(), "#f-limits-max_weight_kg", "value").as_deref(), Some("18.5"));
+        assert_eq!(super::attr(&rules.html(), "#f-part_prefixes", "value").as_deref(), Some("31500-, 38810-"));
     }
 }

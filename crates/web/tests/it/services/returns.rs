@@ -33,6 +33,11 @@ pub async fn submitted_claim(world: &World, clerk: &Actor, serial: u32) -> Claim
     warranty::act(&world.app, clerk, &claim.id, "submit", ActionInput::default()).await.expect("submit")
 }
 
+/// The id of a claim's first tag.
+pub async fn first_tag(world: &World, clerk: &Actor, claim_id: &str) -> String {
+    returns::tags_of_claim(&world.app, clerk, claim_id).await.unwrap().remove(0).id
+}
+
 fn weigh(kg: &str, hazardous: bool) -> TagInput {
     TagInput {
         location: Some("A-01-03".into()),
