@@ -494,3 +494,38 @@ pub async fn list_shipments(app: &App, actor: &Actor, query: ShipmentListQuery) 
         .collect();
     Ok(Page::new(items, total, request, cap))
 }
+
+/// The debits charged on a claim for its returned parts (shown on the claim's page).
+pub async fn debits_of_claim(app: &App, actor: &Actor, claim_id: &str) -> AppResult<Vec<DebitView>> {
+    let scope = actor.store_ids(Permission::WarrantyRead);
+    let id = claim_id.to_string();
+    let actor = actor.clone();
+    app.db
+        .read(job(move |tx| {
+            Box::pin(async move {
+                let claim = claims::get_claim(tx, &scope, &id).await?.ok_or(AppError::NotFound)?;
+                let zone = actor.time_zone(&claim.store_id).to_string();
+                let tags = store::tags_of_claim(tx, &claim.store_id, &claim.id).await?;
+                let debits = store::debits_of_claim(tx, &claim.store_id, &claim.id).await?;
+                Ok::<_, AppError>(
+                    debits
+                        .into_iter()
+                        .map(|d| DebitView {
+                            claim_number: claim.number.clone(),
+                            tag_number: tags
+                                .iter()
+                                .find(|t| t.id == d.tag_id)
+                                .map(|t| t.number.clone())
+                                .unwrap_or_default(),
+                            claim_id: d.claim_id,
+                            reason: d.reason,
+                            note: d.note,
+                            amount: Money::from_fen(d.amount_fen),
+                            created_at: clock::rfc3339_local(d.created_at, &zone),
+                        })
+                        .collect(),
+                )
+            })
+        }))
+        .await
+}

@@ -755,7 +755,8 @@ fn print_parts_table(locale: Locale, shipment: &ShipmentView) -> Table {
     }
 }
 
-fn debits_table(locale: Locale, shipment: &ShipmentView) -> Table {
+/// Rejected and missing parts charged back, per claim.
+pub fn debits_table(locale: Locale, debits: &[returns::DebitView]) -> Table {
     let t = |key: &str| label(locale, key);
     Table {
         columns: vec![
@@ -765,8 +766,7 @@ fn debits_table(locale: Locale, shipment: &ShipmentView) -> Table {
             Column::new(t("pr.reason")),
             Column::right(t("pr.debit")),
         ],
-        rows: shipment
-            .debits
+        rows: debits
             .iter()
             .map(|d| Row {
                 cells: vec![
@@ -891,7 +891,7 @@ async fn render_shipment(
     if !shipment.debits.is_empty() {
         sections.push(Section {
             title: t("pr.section.debits"),
-            table: Some(debits_table(locale, &shipment)),
+            table: Some(debits_table(locale, &shipment.debits)),
             ..Section::default()
         });
     }

@@ -872,6 +872,14 @@ pub async fn show(
             ..Section::default()
         });
     }
+    let debits = claimdesk_app::parts_return::debits_of_claim(&state.app, &who.actor, &id).await.unwrap_or_default();
+    if !debits.is_empty() {
+        sections.push(Section {
+            title: t("pr.section.debits"),
+            table: Some(super::returns::debits_table(locale, &debits)),
+            ..Section::default()
+        });
+    }
     sections.push(Section {
         title: t("wc.section.history"),
         table: Some(returns_table(locale, &claim)),

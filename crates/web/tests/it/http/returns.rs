@@ -96,6 +96,12 @@ async fn the_api_proposes_packs_ships_and_takes_the_inspection() {
         let page = web.get(&format!("/return-shipments/{id}"), &cookies).await;
         assert_eq!(page.status, StatusCode::OK, "{which:?}");
         assert!(select(&page.html(), "main h1 .tag").contains(&"已鉴定".to_string()), "{which:?}");
+        let claim_id = inspected.json()["debits"][0]["claim_id"].as_str().unwrap().to_string();
+        let claim_page = web.get(&format!("/warranty-claims/{claim_id}"), &cookies).await;
+        assert!(
+            claim_page.body.contains("旧件扣款") && claim_page.body.contains("¥100.00"),
+            "{which:?}: the claim shows its debit"
+        );
         let labels = web.get("/part-tags/labels?state=", &cookies).await;
         assert_eq!(labels.html().select(&scraper::Selector::parse(".label-sheet svg").unwrap()).count(), 2);
         let export = web.get("/return-shipments.xlsx", &cookies).await;
