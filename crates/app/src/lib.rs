@@ -14,6 +14,7 @@ pub mod follow_up;
 pub mod insurance;
 pub mod org;
 pub mod page;
+pub mod parts_return;
 pub mod repair_orders;
 pub mod vehicles;
 pub mod warranty;

@@ -15,6 +15,7 @@ pub mod import;
 pub mod insurance;
 pub mod money;
 pub mod org;
+pub mod parts_return;
 pub mod repair_order;
 pub mod rules;
 pub mod sanbao;

@@ -18,6 +18,7 @@ pub mod due_items;
 pub mod follow_up;
 pub mod insurance;
 pub mod outbox;
+pub mod parts_return;
 pub mod query;
 pub mod repair_orders;
 pub mod sessions;

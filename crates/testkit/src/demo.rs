@@ -221,9 +221,11 @@ pub async fn load(app: &App, size: usize, password: &str) -> anyhow::Result<Vec<
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
     }
+    crate::demo_returns::rules(app, &store_rows).await?;
     crate::demo_claims::load(app, &store_rows, &user_rows).await?;
     crate::demo_insurance::load(app, &crate::demo_claims::store_refs(&store_rows), &user_rows).await?;
     crate::demo_followup::load(app, &store_rows, &user_rows).await?;
+    crate::demo_returns::load(app, &store_rows).await?;
     Ok(made)
 }
 

@@ -4,6 +4,7 @@ pub mod demo;
 pub mod demo_claims;
 pub mod demo_insurance;
 pub mod demo_followup;
+pub mod demo_returns;
 pub mod import_file;
 pub mod names;
 

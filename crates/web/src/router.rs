@@ -47,6 +47,14 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/warranty-settings", get(warranty::list_settings)),
         ("/warranty-settings/{brand}", get(warranty::get_settings).patch(warranty::patch_settings)),
         ("/warranty-settings/{brand}/{catalogue}", post(warranty::import)),
+        ("/parts-return-rules", get(returns::list_rules)),
+        ("/parts-return-rules/{brand}", get(returns::get_rules).patch(returns::patch_rules)),
+        ("/part-tags", get(returns::list_tags).post(returns::tag_claim)),
+        ("/part-tags/{id}", get(returns::get_tag).patch(returns::patch_tag)),
+        ("/return-shipments", get(returns::list_shipments).post(returns::propose)),
+        ("/return-shipments/{id}", get(returns::get_shipment)),
+        ("/return-shipments/{id}/{action}", post(returns::shipment_action)),
+        ("/part-scraps", get(returns::list_scraps).post(returns::scrap)),
         ("/worklist", get(worklist::get).post(worklist::create)),
         ("/worklist/{id}/done", post(worklist::done)),
         ("/worklist/{id}/cancel", post(worklist::cancel)),
@@ -186,6 +194,23 @@ fn ui_routes() -> Router<AppState> {
         .route("/warranty/settings", get(warranty::settings_list))
         .route("/warranty/settings/{brand}", get(warranty::settings_show).post(warranty::settings_save))
         .route("/warranty/settings/{brand}/import", post(warranty::settings_import))
+        .route("/warranty/settings/{brand}/returns", get(returns::rules_show).post(returns::rules_save))
+        .route("/part-tags", get(returns::tags))
+        .route("/part-tags.xlsx", get(returns::tags_export))
+        .route("/part-tags/labels", get(returns::tag_labels))
+        .route("/part-tags/scrap", post(returns::scrap))
+        .route("/part-tags/{id}", get(returns::tag_show).post(returns::tag_save))
+        .route("/part-tags/{id}/label", get(returns::tag_label_one))
+        .route("/part-scraps", get(returns::scraps))
+        .route("/part-scraps.xlsx", get(returns::scraps_export))
+        .route("/return-shipments", get(returns::shipments))
+        .route("/return-shipments.xlsx", get(returns::shipments_export))
+        .route("/return-shipments/propose", post(returns::propose))
+        .route("/return-shipments/{id}", get(returns::shipment_show))
+        .route("/return-shipments/{id}/print", get(returns::shipment_print))
+        .route("/return-shipments/{id}/labels", get(returns::box_labels))
+        .route("/return-shipments/{id}/inspect", get(returns::inspect_form).post(returns::inspect))
+        .route("/return-shipments/{id}/do/{action}", post(returns::shipment_action))
         .route("/insurance/policies", get(insurance::policies).post(insurance::policy_create))
         .route("/insurance/policies.xlsx", get(insurance::policies_export))
         .route("/insurance/policies/new", get(insurance::policy_new))

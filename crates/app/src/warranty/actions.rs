@@ -146,6 +146,10 @@ pub async fn act(app: &App, actor: &Actor, id: &str, action: &str, input: Action
                 if matches!(action, ClaimAction::Decide | ClaimAction::Resubmit) {
                     store::replace_lines(tx, &row.store_id, &row.id, &lines).await?;
                 }
+                if matches!(action, ClaimAction::Submit | ClaimAction::Resubmit) {
+                    // Every replaced part gets its tag (旧件标签) when the claim leaves the dealer.
+                    crate::parts_return::tag_claim_parts(tx, &actor, &row, now).await?;
+                }
                 let view = load_view(tx, row, &zone).await?;
                 if matches!(action, ClaimAction::Submit | ClaimAction::Resubmit) {
                     keep_version(tx, &actor, &view, now).await?;

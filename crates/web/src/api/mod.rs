@@ -9,6 +9,7 @@ pub mod insurance;
 pub mod openapi;
 pub mod org;
 pub mod repair_orders;
+pub mod returns;
 pub mod rules;
 pub mod warranty;
 pub mod worklist;

@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{attachments, auth, customers, follow_ups, insurance, org, repair_orders, rules, warranty, worklist};
+use super::{attachments, auth, customers, follow_ups, insurance, org, repair_orders, returns, rules, warranty, worklist};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,8 @@ use super::{attachments, auth, customers, follow_ups, insurance, org, repair_ord
         repair_orders::list, repair_orders::create, repair_orders::get, repair_orders::action,
         warranty::list, warranty::create, warranty::get, warranty::patch, warranty::action, warranty::export,
         warranty::list_settings, warranty::get_settings, warranty::patch_settings, warranty::import,
+        returns::list_rules, returns::get_rules, returns::patch_rules, returns::list_tags, returns::tag_claim, returns::get_tag, returns::patch_tag,
+        returns::list_shipments, returns::propose, returns::get_shipment, returns::shipment_action, returns::list_scraps, returns::scrap,
         worklist::get, worklist::create, worklist::done, worklist::cancel,
         rules::list, rules::eval,
         follow_ups::archive, follow_ups::complete_archive, follow_ups::record_call, follow_ups::registers,
@@ -37,7 +39,7 @@ use super::{attachments, auth, customers, follow_ups, insurance, org, repair_ord
         attachments::list, attachments::upload, attachments::get, attachments::content, attachments::remove,
         document,
     ),
-    components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody, org::CalendarNotice, warranty::ActionBody)),
+    components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody, org::CalendarNotice, warranty::ActionBody, returns::TagClaimBody, returns::TagPatch, returns::ProposeBody, returns::ShipmentActionBody, returns::ScrapBody)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

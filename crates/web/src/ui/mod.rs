@@ -12,6 +12,7 @@ pub mod import;
 pub mod insurance;
 pub mod login;
 pub mod repair_orders;
+pub mod returns;
 pub mod rule_pages;
 pub mod rules;
 pub mod vehicles;
@@ -107,6 +108,8 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
             items: {
                 let mut items =
                     vec![item("nav.warranty_claims", "/warranty-claims"), item("nav.eligibility", "/sanbao")];
+                items.push(item("pr.tags", "/part-tags"));
+                items.push(item("pr.shipments", "/return-shipments"));
                 if actor.has_group_role() && actor.can_anywhere(Permission::WarrantySettings) {
                     items.push(item("nav.warranty_settings", "/warranty/settings"));
                 }

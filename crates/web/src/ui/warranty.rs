@@ -828,6 +828,9 @@ pub async fn show(
         actions.push(Action::link(t("action.edit"), format!("/warranty-claims/{id}/edit")));
     }
     actions.push(Action::link(t("action.print"), format!("/warranty-claims/{id}/print")));
+    if ClaimState::parse(&claim.state).is_some_and(ClaimState::is_submitted) {
+        actions.push(Action::link(t("pr.print_labels"), format!("/part-tags/labels?claim_id={id}")));
+    }
     let mut sections = vec![
         Section {
             title: t("wc.section.vehicle"),
@@ -866,6 +869,14 @@ pub async fn show(
         sections.push(Section {
             title: t("wc.action.return"),
             form: Some(reason_form(locale, &claim)),
+            ..Section::default()
+        });
+    }
+    let debits = claimdesk_app::parts_return::debits_of_claim(&state.app, &who.actor, &id).await.unwrap_or_default();
+    if !debits.is_empty() {
+        sections.push(Section {
+            title: t("pr.section.debits"),
+            table: Some(super::returns::debits_table(locale, &debits)),
             ..Section::default()
         });
     }
@@ -1308,7 +1319,10 @@ async fn render_settings(
         } else {
             (t("wc.not_configured"), "tag-orange".into())
         }),
-        actions: vec![Action::link(t("action.back"), "/warranty/settings")],
+        actions: vec![
+            Action::link(t("pr.rules.title"), format!("/warranty/settings/{}/returns", urlencode(brand))),
+            Action::link(t("action.back"), "/warranty/settings"),
+        ],
         sections: vec![
             Section { title: t("wc.section.settings"), form: Some(settings), ..Section::default() },
             Section { title: t("wc.import"), form: Some(import_form(locale, brand)), ..Section::default() },

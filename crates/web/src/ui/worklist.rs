@@ -51,6 +51,7 @@ pub fn subject_href(item: &DueItemView) -> Option<String> {
         // An event's notice or letter: the notice call of that customer for that event.
         "event_target" => "/follow-ups/event-targets",
         "follow_up_summary" => return Some("/follow-ups/summaries".into()),
+        "parts_return" => return Some("/return-shipments".into()),
         "customer" => "/customers",
         "vehicle" => "/vehicles",
         "repair_order" => "/repair-orders",

@@ -7,6 +7,7 @@ mod claims;
 mod followup;
 mod insurance;
 mod openapi;
+mod returns;
 mod ui;
 
 use axum::Router;

@@ -10,5 +10,6 @@ mod group_commit;
 mod insurance;
 mod org;
 mod repair_orders;
+pub mod returns;
 mod vehicles;
 mod worklist;
