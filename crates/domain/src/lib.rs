@@ -17,6 +17,7 @@ pub mod org;
 pub mod repair_order;
 pub mod rules;
 pub mod sanbao;
+pub mod statement;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod vehicle;
