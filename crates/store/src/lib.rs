@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod query;
 pub mod repair_orders;
 pub mod sessions;
+pub mod statements;
 pub mod stores;
 pub mod users;
 pub mod vehicles;
