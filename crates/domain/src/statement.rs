@@ -1,7 +1,7 @@
 //! Counterparty statements matched line by line against what the store expects (对账): the manufacturer's
 //! settlement statement (结算单) against the claim lines, and the insurer's commission statement (手续费
 //! 对账单) against the commission the store booked per policy. One matcher pairs the lines
-//! ([`pair`]); each use classifies the pairs its own way ([`settlement_outcome`], [`commission_outcome`]).
+//! ([`pair`]); each use classifies the pairs its own way ([`settlement_outcome`], [`difference`]).
 //! The same pairing compares a claim with its repair order's warranty lines.
 //!
 //! Also here: reading a statement sheet (header recognised by its Chinese or English words, rows numbered
@@ -189,52 +189,54 @@ pub fn match_settlement(expected: &[ExpectedLine], stated: &[StatedLine]) -> Vec
         .collect()
 }
 
-/// How the insurer's commission statement compares with the store's books (I6).
+/// How a list compares with the store's books: the insurer's commission statement with the commission booked
+/// per policy (I6), or a claim's lines with its repair order's warranty lines (W10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum CommissionOutcome {
+pub enum Difference {
     Matched,
-    /// A policy the store sold in the period that the statement does not list.
+    /// Expected (a policy sold in the period, a repair-order line) but not listed.
     Missing,
-    /// A policy on the statement the store has no record of.
+    /// Listed, but the store has no record of it.
     Extra,
     AmountDiffers,
 }
 
-impl CommissionOutcome {
-    pub const ALL: [CommissionOutcome; 4] = [
-        CommissionOutcome::Matched,
-        CommissionOutcome::Missing,
-        CommissionOutcome::Extra,
-        CommissionOutcome::AmountDiffers,
+impl Difference {
+    pub const ALL: [Difference; 4] = [
+        Difference::Matched,
+        Difference::Missing,
+        Difference::Extra,
+        Difference::AmountDiffers,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            CommissionOutcome::Matched => "matched",
-            CommissionOutcome::Missing => "missing",
-            CommissionOutcome::Extra => "extra",
-            CommissionOutcome::AmountDiffers => "amount_differs",
+            Difference::Matched => "matched",
+            Difference::Missing => "missing",
+            Difference::Extra => "extra",
+            Difference::AmountDiffers => "amount_differs",
         }
     }
 }
 
-pub fn commission_outcome(expected: Option<Money>, stated: Option<Money>) -> CommissionOutcome {
+pub fn difference(expected: Option<Money>, stated: Option<Money>) -> Difference {
     match (expected, stated) {
-        (Some(booked), Some(paid)) if booked == paid => CommissionOutcome::Matched,
-        (Some(_), Some(_)) => CommissionOutcome::AmountDiffers,
-        (None, _) => CommissionOutcome::Extra,
-        (Some(_), None) => CommissionOutcome::Missing,
+        (Some(booked), Some(paid)) if booked == paid => Difference::Matched,
+        (Some(_), Some(_)) => Difference::AmountDiffers,
+        (None, _) => Difference::Extra,
+        (Some(_), None) => Difference::Missing,
     }
 }
 
-/// A commission statement against every policy the store booked for the insurer in the period.
-pub fn match_commission(expected: &[ExpectedLine], stated: &[StatedLine]) -> Vec<(Pair, CommissionOutcome)> {
+/// Every stated line against every expected line (a commission statement against the policies the store
+/// booked for the insurer in the period; a claim against its repair order).
+pub fn differences(expected: &[ExpectedLine], stated: &[StatedLine]) -> Vec<(Pair, Difference)> {
     pair(expected, stated, false)
         .into_iter()
         .map(|pair| {
             let outcome =
-                commission_outcome(pair.expected.map(|i| expected[i].amount), pair.stated.map(|i| stated[i].amount));
+                difference(pair.expected.map(|i| expected[i].amount), pair.stated.map(|i| stated[i].amount));
             (pair, outcome)
         })
         .collect()
@@ -576,14 +578,14 @@ mod tests {
     }
 
     #[test]
-    fn commission_differences() {
+    fn commission_and_order_differences() {
         let books = [
             ExpectedLine { reference: "P1".into(), amount: yuan("120.00"), ..ExpectedLine::default() },
             ExpectedLine { reference: "P2".into(), amount: yuan("80.00"), ..ExpectedLine::default() },
             ExpectedLine { reference: "P3".into(), amount: yuan("50.00"), ..ExpectedLine::default() },
         ];
         let statement = [stated("P1", "", "120"), stated("P2", "", "75.00"), stated("P4", "", "30")];
-        let outcomes: Vec<_> = match_commission(&books, &statement).into_iter().map(|(_, o)| o.as_str()).collect();
+        let outcomes: Vec<_> = differences(&books, &statement).into_iter().map(|(_, o)| o.as_str()).collect();
         assert_eq!(outcomes, vec!["matched", "amount_differs", "extra", "missing"]);
     }
 

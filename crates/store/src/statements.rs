@@ -576,3 +576,27 @@ pub async fn losses(tx: &mut Tx, store_id: &str, from: &str, to: &str) -> StoreR
     query.push(" AND s.statement_date <= ").bind(to).push(" AND l.outcome IN ('cut', 'rejected') ORDER BY c.number, l.position");
     query::fetch_all(tx, &query).await
 }
+
+/// The store's claims with these numbers (a statement names claims by number), in chunks of 500.
+pub async fn claims_by_numbers(
+    tx: &mut Tx,
+    store_id: &str,
+    numbers: &[String],
+) -> StoreResult<Vec<crate::warranty::ClaimRow>> {
+    let mut rows = Vec::new();
+    for chunk in numbers.chunks(500) {
+        let mut query =
+            Query::new(&format!("SELECT {} FROM warranty_claims WHERE store_id = ", crate::warranty::CLAIM_COLUMNS));
+        query.bind(store_id).push(" AND number IN ").bind_list(chunk);
+        rows.extend(query::fetch_all::<crate::warranty::ClaimRow>(tx, &query).await?);
+    }
+    Ok(rows)
+}
+
+/// Whether the store already holds a statement with this number from this counterparty.
+pub async fn statement_exists(tx: &mut Tx, store_id: &str, kind: &str, counterparty: &str, number: &str) -> StoreResult<bool> {
+    let mut query = Query::new("SELECT COUNT(*) FROM statements WHERE store_id = ");
+    query.bind(store_id).push(" AND kind = ").bind(kind).push(" AND counterparty = ").bind(counterparty);
+    query.push(" AND number = ").bind(number);
+    Ok(query::fetch_count(tx, &query).await? > 0)
+}
