@@ -203,12 +203,8 @@ pub enum Difference {
 }
 
 impl Difference {
-    pub const ALL: [Difference; 4] = [
-        Difference::Matched,
-        Difference::Missing,
-        Difference::Extra,
-        Difference::AmountDiffers,
-    ];
+    pub const ALL: [Difference; 4] =
+        [Difference::Matched, Difference::Missing, Difference::Extra, Difference::AmountDiffers];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -235,8 +231,7 @@ pub fn differences(expected: &[ExpectedLine], stated: &[StatedLine]) -> Vec<(Pai
     pair(expected, stated, false)
         .into_iter()
         .map(|pair| {
-            let outcome =
-                difference(pair.expected.map(|i| expected[i].amount), pair.stated.map(|i| stated[i].amount));
+            let outcome = difference(pair.expected.map(|i| expected[i].amount), pair.stated.map(|i| stated[i].amount));
             (pair, outcome)
         })
         .collect()

@@ -493,7 +493,12 @@ pub async fn unclaimed_orders(
 }
 
 /// The ids of repair orders handed over in the period that have a claim (to compare their lines).
-pub async fn claimed_orders(tx: &mut Tx, stores: &[String], from_ms: i64, to_ms: i64) -> StoreResult<Vec<(String, String)>> {
+pub async fn claimed_orders(
+    tx: &mut Tx,
+    stores: &[String],
+    from_ms: i64,
+    to_ms: i64,
+) -> StoreResult<Vec<(String, String)>> {
     #[derive(sqlx::FromRow)]
     struct Pair {
         order_id: String,
@@ -573,7 +578,10 @@ pub async fn losses(tx: &mut Tx, store_id: &str, from: &str, to: &str) -> StoreR
          WHERE s.store_id = ",
     );
     query.bind(store_id).push(" AND s.kind = 'settlement' AND s.statement_date >= ").bind(from);
-    query.push(" AND s.statement_date <= ").bind(to).push(" AND l.outcome IN ('cut', 'rejected') ORDER BY c.number, l.position");
+    query
+        .push(" AND s.statement_date <= ")
+        .bind(to)
+        .push(" AND l.outcome IN ('cut', 'rejected') ORDER BY c.number, l.position");
     query::fetch_all(tx, &query).await
 }
 
@@ -594,7 +602,13 @@ pub async fn claims_by_numbers(
 }
 
 /// Whether the store already holds a statement with this number from this counterparty.
-pub async fn statement_exists(tx: &mut Tx, store_id: &str, kind: &str, counterparty: &str, number: &str) -> StoreResult<bool> {
+pub async fn statement_exists(
+    tx: &mut Tx,
+    store_id: &str,
+    kind: &str,
+    counterparty: &str,
+    number: &str,
+) -> StoreResult<bool> {
     let mut query = Query::new("SELECT COUNT(*) FROM statements WHERE store_id = ");
     query.bind(store_id).push(" AND kind = ").bind(kind).push(" AND counterparty = ").bind(counterparty);
     query.push(" AND number = ").bind(number);

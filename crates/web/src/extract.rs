@@ -174,10 +174,11 @@ fn cross_site(parts: &Parts) -> bool {
 }
 
 /// A file uploaded with a multipart form (`_csrf` and `file`), with the same CSRF and Origin checks as
-/// [`Posted`]. `file` is none when the form came without one.
+/// [`Posted`]. `file` is none when the form came without one; the form's other fields are in `form`.
 pub struct Uploaded {
     pub who: UiActor,
     pub file: Option<(String, Vec<u8>)>,
+    pub form: FormData,
 }
 
 impl FromRequest<AppState> for Uploaded {
@@ -193,7 +194,7 @@ impl FromRequest<AppState> for Uploaded {
         let mut multipart = axum::extract::Multipart::from_request(request, state)
             .await
             .map_err(|rejection| (rejection.status(), rejection.body_text()).into_response())?;
-        let (mut csrf, mut file) = (String::new(), None);
+        let (mut csrf, mut file, mut pairs) = (String::new(), None, Vec::new());
         loop {
             let field = match multipart.next_field().await {
                 Ok(Some(field)) => field,
@@ -210,13 +211,17 @@ impl FromRequest<AppState> for Uploaded {
                         file = Some((name, bytes.to_vec()));
                     }
                 }
-                _ => {}
+                Some(name) => {
+                    let name = name.to_string();
+                    pairs.push((name, field.text().await.unwrap_or_default()));
+                }
+                None => {}
             }
         }
         if !constant_time_eq(csrf.as_bytes(), who.csrf.as_bytes()) {
             return Err(crate::ui::csrf_failed(who.locale));
         }
-        Ok(Uploaded { who, file })
+        Ok(Uploaded { who, file, form: FormData(pairs) })
     }
 }
 

@@ -35,7 +35,11 @@ pub struct AppealView {
 impl AppealView {
     pub(crate) fn new(row: AppealRow, time_zone: &str) -> AppealView {
         AppealView {
-            actions: AppealAction::ALL.into_iter().filter(|a| a.from() == row.state).map(AppealAction::as_str).collect(),
+            actions: AppealAction::ALL
+                .into_iter()
+                .filter(|a| a.from() == row.state)
+                .map(AppealAction::as_str)
+                .collect(),
             created_at: clock::rfc3339_local(row.created_at, time_zone),
             requested: Money::from_fen(row.requested_fen),
             granted: row.granted_fen.map(Money::from_fen),

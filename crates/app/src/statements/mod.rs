@@ -11,7 +11,10 @@
 mod appeals;
 mod reports;
 
-pub use appeals::{AppealAction, AppealDraft, AppealInput, AppealView, act_on_appeal, appeal_draft, draft_appeal, get_appeal, list_appeals};
+pub use appeals::{
+    AppealAction, AppealDraft, AppealInput, AppealView, act_on_appeal, appeal_draft, draft_appeal, get_appeal,
+    list_appeals,
+};
 pub use reports::{
     AccountabilityLine, AccountabilityReport, AgingLine, CheckReport, ClaimDifference, IncomeLine, IncomeReport,
     PersonCharge, RuleInput, RuleView, UnclaimedOrder, accountability, aging, check, income, rule, save_rule,
@@ -25,7 +28,9 @@ use claimdesk_domain::statement::{
 };
 use claimdesk_domain::{Money, Violation, Violations};
 use claimdesk_store::insurance::{self as insurance_store, InsurerRow, ListFilter, PolicyRow};
-use claimdesk_store::statements::{self as store, InvoiceRow, PaymentRow, StatementFilter, StatementLineRow, StatementRow};
+use claimdesk_store::statements::{
+    self as store, InvoiceRow, PaymentRow, StatementFilter, StatementLineRow, StatementRow,
+};
 use claimdesk_store::{Tx, job, new_id, warranty as warranty_store};
 use serde::{Deserialize, Serialize};
 
@@ -240,8 +245,9 @@ impl StatementView {
     }
 }
 
-fn permission_read(kind: StatementKind) -> Permission {
-    let _ = kind;
+/// Finance reads and works both kinds of statement (DESIGN.md: settlement statements, receivables,
+/// commissions).
+fn permission_read(_kind: StatementKind) -> Permission {
     Permission::FinanceRead
 }
 
@@ -269,8 +275,13 @@ struct Expected {
 }
 
 async fn expected_claim_lines(tx: &mut Tx, store_id: &str, brand: &str, stated: &[StatedLine]) -> AppResult<Expected> {
-    let numbers: Vec<String> =
-        stated.iter().map(|l| l.reference.clone()).filter(|r| !r.is_empty()).collect::<BTreeSet<_>>().into_iter().collect();
+    let numbers: Vec<String> = stated
+        .iter()
+        .map(|l| l.reference.clone())
+        .filter(|r| !r.is_empty())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let claims: Vec<_> = store::claims_by_numbers(tx, store_id, &numbers)
         .await?
         .into_iter()
@@ -341,7 +352,8 @@ pub async fn import(app: &App, actor: &Actor, kind: StatementKind, input: Statem
     let statement_date = match input.statement_date.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => Some(today),
         Some(text) => violations.check(
-            text.parse::<jiff::civil::Date>().map_err(|_| Violation::new("statement_date", "date_format").with("found", text)),
+            text.parse::<jiff::civil::Date>()
+                .map_err(|_| Violation::new("statement_date", "date_format").with("found", text)),
         ),
     };
     if input.lines.is_empty() {
@@ -415,7 +427,10 @@ pub async fn import(app: &App, actor: &Actor, kind: StatementKind, input: Statem
                         statement_id: id.clone(),
                         position: position as i64 + 1,
                         row_no: said.map_or(0, |l| i64::from(l.row)),
-                        reference: said.map(|l| l.reference.clone()).or(wanted.map(|l| l.reference.clone())).unwrap_or_default(),
+                        reference: said
+                            .map(|l| l.reference.clone())
+                            .or(wanted.map(|l| l.reference.clone()))
+                            .unwrap_or_default(),
                         line_ref: said
                             .map(|l| l.line.clone())
                             .filter(|l| !l.is_empty())
@@ -498,12 +513,22 @@ pub(crate) async fn load(tx: &mut Tx, row: StatementRow, time_zone: &str) -> App
     view.payments = store::payments(tx, &store_id, &id)
         .await?
         .into_iter()
-        .map(|p| PaymentView { id: p.id, received_on: p.received_on, amount: Money::from_fen(p.amount_fen), reference: p.reference })
+        .map(|p| PaymentView {
+            id: p.id,
+            received_on: p.received_on,
+            amount: Money::from_fen(p.amount_fen),
+            reference: p.reference,
+        })
         .collect();
     view.invoices = store::invoices(tx, &store_id, &id)
         .await?
         .into_iter()
-        .map(|i| InvoiceView { id: i.id, invoice_no: i.invoice_no, issued_on: i.issued_on, amount: Money::from_fen(i.amount_fen) })
+        .map(|i| InvoiceView {
+            id: i.id,
+            invoice_no: i.invoice_no,
+            issued_on: i.issued_on,
+            amount: Money::from_fen(i.amount_fen),
+        })
         .collect();
     Ok(view)
 }
@@ -515,7 +540,10 @@ pub async fn get(app: &App, actor: &Actor, kind: StatementKind, id: &str) -> App
     app.db
         .read(job(move |tx| {
             Box::pin(async move {
-                let row = store::get_statement(tx, &scope, &id).await?.filter(|r| r.kind == kind.as_str()).ok_or(AppError::NotFound)?;
+                let row = store::get_statement(tx, &scope, &id)
+                    .await?
+                    .filter(|r| r.kind == kind.as_str())
+                    .ok_or(AppError::NotFound)?;
                 let zone = actor.time_zone(&row.store_id).to_string();
                 load(tx, row, &zone).await
             })
@@ -542,7 +570,12 @@ fn filled(value: Option<String>) -> Option<String> {
 }
 
 /// Statements of a kind, newest first, without their lines.
-pub async fn list(app: &App, actor: &Actor, kind: StatementKind, query: StatementListQuery) -> AppResult<Page<StatementView>> {
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    kind: StatementKind,
+    query: StatementListQuery,
+) -> AppResult<Page<StatementView>> {
     actor.require_anywhere(permission_read(kind))?;
     let request = PageRequest::new(query.page, query.per_page);
     let filter = StatementFilter {
@@ -559,7 +592,9 @@ pub async fn list(app: &App, actor: &Actor, kind: StatementKind, query: Statemen
     let cap = app.settings.count_cap;
     let (rows, total) = app
         .db
-        .read(job(move |tx| Box::pin(async move { Ok::<_, AppError>(store::list_statements(tx, &filter, cap).await?) })))
+        .read(job(move |tx| {
+            Box::pin(async move { Ok::<_, AppError>(store::list_statements(tx, &filter, cap).await?) })
+        }))
         .await?;
     let items = rows
         .into_iter()

@@ -208,7 +208,10 @@ pub async fn aging(app: &App, actor: &Actor, store_id: Option<&str>) -> AppResul
         .db
         .read(job(move |tx| {
             Box::pin(async move {
-                Ok::<_, AppError>((store::open_statements(tx, &stores).await?, store::unbilled_claims(tx, &stores).await?))
+                Ok::<_, AppError>((
+                    store::open_statements(tx, &stores).await?,
+                    store::unbilled_claims(tx, &stores).await?,
+                ))
             })
         }))
         .await?;

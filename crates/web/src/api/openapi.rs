@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, warranty, worklist};
+use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, statements, warranty, worklist};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,6 +32,10 @@ use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, w
         insurance::list_policies, insurance::create_policy, insurance::get_policy, insurance::policy_action,
         insurance::list_claims, insurance::create_claim, insurance::get_claim, insurance::put_assessment, insurance::claim_document, insurance::claim_step,
         insurance::commission, insurance::set_pay_rule,
+        statements::list, statements::create, statements::import, statements::get, statements::payment, statements::invoice, statements::appeal,
+        statements::appeals, statements::get_appeal, statements::appeal_action,
+        statements::check, statements::income, statements::aging, statements::accountability, statements::put_rule,
+        statements::commission_list, statements::commission_create, statements::commission_import, statements::commission_get,
         document,
     ),
     components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody, org::CalendarNotice, warranty::ActionBody)),
