@@ -6,7 +6,9 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, statements, warranty, worklist};
+use super::{
+    attachments, auth, customers, follow_ups, insurance, org, repair_orders, rules, statements, warranty, worklist,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,6 +34,7 @@ use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, s
         insurance::list_policies, insurance::create_policy, insurance::get_policy, insurance::policy_action,
         insurance::list_claims, insurance::create_claim, insurance::get_claim, insurance::put_assessment, insurance::claim_document, insurance::claim_step,
         insurance::commission, insurance::set_pay_rule,
+        attachments::list, attachments::upload, attachments::get, attachments::content, attachments::remove,
         statements::list, statements::create, statements::import, statements::get, statements::payment, statements::invoice, statements::appeal,
         statements::appeals, statements::get_appeal, statements::appeal_action,
         statements::check, statements::income, statements::aging, statements::accountability, statements::put_rule,

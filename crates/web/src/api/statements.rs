@@ -70,10 +70,12 @@ async fn import_file(
     params: ImportParams,
     request: axum::extract::Request,
 ) -> axum::response::Response {
-    let bytes = match super::customers::import_body(state, request).await {
-        Ok(bytes) => bytes,
+    let upload = match crate::extract::ApiUpload::read(state, request).await {
+        Ok(upload) => upload,
         Err(response) => return response,
     };
+    let bytes = upload.bytes;
+    let file_name = if params.file_name.is_empty() { upload.file_name } else { params.file_name };
     if bytes.is_empty() {
         return ApiError(AppError::invalid(Violation::new("file", "required"))).into_response();
     }
@@ -86,7 +88,7 @@ async fn import_file(
                     period: params.period,
                     statement_date: params.statement_date,
                     source: if bytes.starts_with(b"PK") { "excel".into() } else { "csv".into() },
-                    file_name: params.file_name,
+                    file_name,
                     lines,
                     store_id: params.store_id,
                 };

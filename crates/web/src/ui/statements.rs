@@ -6,6 +6,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use claimdesk_app::attachments::Owner;
 use claimdesk_app::statements::{
     self, AppealInput, AppealView, InvoiceInput, PaymentInput, RuleInput, StatementInput, StatementKind,
     StatementListQuery, StatementView,
@@ -13,6 +14,7 @@ use claimdesk_app::statements::{
 use claimdesk_app::{AppError, audit, clock};
 use claimdesk_domain::Money;
 use claimdesk_domain::access::Permission;
+use claimdesk_domain::attachment::OwnerKind;
 use claimdesk_domain::statement::{AGING_BUCKETS, Difference, Responsible, SettlementOutcome};
 use claimdesk_domain::{Violation, Violations};
 use serde::Deserialize;
@@ -357,7 +359,7 @@ async fn upload_new(state: &AppState, who: &UiActor, pages: &KindPages) -> Respo
 }
 
 async fn upload_post(state: &AppState, uploaded: Uploaded, pages: &KindPages) -> Response {
-    let Uploaded { who, file, form } = uploaded;
+    let Uploaded { who, file, fields: form } = uploaded;
     let Some((file_name, bytes)) = file else {
         let violations = Violations::from(Violation::new("file", "required"));
         return upload_page(state, &who, pages, &form, Some(violations)).await;
@@ -1000,6 +1002,11 @@ pub async fn appeal_show(
     if let Some(claim) = &appeal.claim_id {
         sections[0].actions.push(Action::link(t("st.claim"), format!("/warranty-claims/{claim}")));
     }
+    // The evidence sent with the appeal (photos, the repair order, the parts inspection record).
+    let owner = Owner::new(OwnerKind::StatementAppeal, &appeal.id);
+    sections.push(
+        super::attachments::section(&state, &who, owner, &appeal.store_id, &format!("/settlement/appeals/{id}")).await,
+    );
     let ctx =
         Ctx::new(&who, "st.appeal", "/settlement/appeals").titled(appeal.number.clone()).flash(flash.flash.as_deref());
     let view = DetailView {
