@@ -326,6 +326,14 @@ pub fn money_cell(field: &str, text: &str) -> Result<Money, Violation> {
     }
 }
 
+fn amount_is_negative(at: &[(StatementColumn, Option<usize>)], row: &[String]) -> bool {
+    at.iter()
+        .find(|(column, _)| column.field == "amount")
+        .and_then(|(_, position)| position.and_then(|p| row.get(p)))
+        .and_then(|cell| money_cell("amount", cell).ok())
+        .is_some_and(Money::is_negative)
+}
+
 /// Reads a statement sheet: finds the header row among the first ten, then one line per non-empty row.
 /// Every problem names its row and column; a file with any problem is refused whole.
 pub fn read_statement(rows: &[Vec<String>], columns: &[StatementColumn]) -> Result<Vec<StatedLine>, Vec<RowError>> {
@@ -365,7 +373,9 @@ pub fn read_statement(rows: &[Vec<String>], columns: &[StatementColumn]) -> Resu
                 violation,
             };
             if text.is_empty() {
-                if column.required {
+                // A debit (扣款) may stand without a claim: a penalty, a shipment's missing parts.
+                let debit = column.field == "reference" && amount_is_negative(&at, row);
+                if column.required && !debit {
                     errors.push(fail(Violation::new(column.field, "required")));
                 }
                 continue;
@@ -605,7 +615,7 @@ mod tests {
 
     #[test]
     fn a_bad_sheet_names_the_row_and_column() {
-        let rows = sheet("索赔单号,结算金额\nWC1,abc\n,5");
+        let rows = sheet("索赔单号,结算金额\nWC1,abc\n,5\n,-5");
         let errors = read_statement(&rows, &SETTLEMENT_COLUMNS).unwrap_err();
         let found: Vec<_> = errors.iter().map(|e| (e.row, e.column, e.violation.code)).collect();
         assert_eq!(found, vec![(2, "结算金额", "money_format"), (3, "索赔单号", "required")]);
