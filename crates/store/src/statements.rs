@@ -1,6 +1,7 @@
 //! Counterparty statements (对账): settlement and commission statements with their matched lines, appeals
 //! (复议), payments received, invoices, the accountability rule (拒赔问责), and the aggregate queries of
-//! the monthly reconciliation. Sums and groupings run in SQL over store-leading indexes, so a month of a
+//! the monthly reconciliation. Sums are cast to BIGINT because PostgreSQL widens SUM(BIGINT) to NUMERIC.
+//! Sums and groupings run in SQL over store-leading indexes, so a month of a
 //! store reads only that month's rows.
 
 use crate::query::{self, Arg, Query};
@@ -450,7 +451,8 @@ pub struct IncomeRow {
 pub async fn income(tx: &mut Tx, stores: &[String], from_ms: i64, to_ms: i64) -> StoreResult<Vec<IncomeRow>> {
     let mut query = Query::new(
         "SELECT c.kind AS claim_kind, l.kind AS line_kind, COUNT(DISTINCT c.id) AS claims, \
-         COALESCE(SUM(l.amount_fen), 0) AS claimed_fen, COALESCE(SUM(COALESCE(l.approved_fen, 0)), 0) AS approved_fen \
+         CAST(COALESCE(SUM(l.amount_fen), 0) AS BIGINT) AS claimed_fen, \
+         CAST(COALESCE(SUM(COALESCE(l.approved_fen, 0)), 0) AS BIGINT) AS approved_fen \
          FROM warranty_claims c JOIN warranty_claim_lines l ON l.store_id = c.store_id AND l.claim_id = c.id \
          WHERE c.store_id IN ",
     );
@@ -478,7 +480,7 @@ pub async fn unclaimed_orders(
     to_ms: i64,
 ) -> StoreResult<Vec<UnclaimedRow>> {
     let mut query = Query::new(
-        "SELECT o.id, o.store_id, o.number, o.handed_over_at, COUNT(*) AS lines, COALESCE(SUM(i.amount_fen), 0) AS amount_fen \
+        "SELECT o.id, o.store_id, o.number, o.handed_over_at, COUNT(*) AS lines, CAST(COALESCE(SUM(i.amount_fen), 0) AS BIGINT) AS amount_fen \
          FROM repair_orders o JOIN repair_order_items i ON i.store_id = o.store_id AND i.repair_order_id = o.id \
          WHERE o.store_id IN ",
     );
