@@ -17,12 +17,12 @@ use serde_json::json;
 
 use crate::helpers::{NOW, bad_vin, vin};
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
-const DEMO_PASSWORD: &str = "pw-browser-2024";
+pub(crate) const DEMO_PASSWORD: &str = "pw-browser-2024";
 
 /// The driver process, ended when the test ends (even when it fails).
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -35,7 +35,7 @@ fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0").expect("a free port").local_addr().unwrap().port()
 }
 
-async fn start_driver() -> (Driver, u16) {
+pub(crate) async fn start_driver() -> (Driver, u16) {
     let port = free_port();
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
@@ -52,7 +52,7 @@ async fn start_driver() -> (Driver, u16) {
     (driver, port)
 }
 
-async fn connect(port: u16, profile: &std::path::Path) -> Client {
+pub(crate) async fn connect(port: u16, profile: &std::path::Path) -> Client {
     let mut capabilities = fantoccini::wd::Capabilities::new();
     capabilities.insert(
         "goog:chromeOptions".into(),
@@ -74,7 +74,7 @@ async fn connect(port: u16, profile: &std::path::Path) -> Client {
 }
 
 /// Waits until the page's path satisfies `check` and answers it.
-async fn wait_for_path(client: &Client, check: impl Fn(&str) -> bool) -> String {
+pub(crate) async fn wait_for_path(client: &Client, check: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let url = client.current_url().await.expect("url");
@@ -86,7 +86,7 @@ async fn wait_for_path(client: &Client, check: impl Fn(&str) -> bool) -> String 
     }
 }
 
-async fn fill(client: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
     field.clear().await.expect("clear");
     field.send_keys(text).await.expect("type");
@@ -96,7 +96,7 @@ async fn value(client: &Client, css: &str) -> String {
     client.find(Locator::Css(css)).await.expect(css).prop("value").await.expect("value").unwrap_or_default()
 }
 
-async fn log_in(client: &Client, base: &str, username: &str) {
+pub(crate) async fn log_in(client: &Client, base: &str, username: &str) {
     client.goto(&format!("{base}/login")).await.expect("login page");
     fill(client, "#username", username).await;
     fill(client, "#password", DEMO_PASSWORD).await;
@@ -104,7 +104,7 @@ async fn log_in(client: &Client, base: &str, username: &str) {
     wait_for_path(client, |path| !path.starts_with("/login")).await;
 }
 
-fn screens_dir() -> PathBuf {
+pub(crate) fn screens_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target-screens")
 }
 
@@ -218,7 +218,7 @@ async fn flow(client: &Client, base: &str) -> Result<(), String> {
 }
 
 /// Sets a form control's value (selects, dates, line-table cells) the way a person's choice would.
-async fn set(client: &Client, css: &str, value: &str) {
+pub(crate) async fn set(client: &Client, css: &str, value: &str) {
     let script = "const e = document.querySelector(arguments[0]); if (!e) { return false; } \
                   if (e.type === 'checkbox') { e.checked = arguments[1] === '1'; } else { e.value = arguments[1]; } return true;";
     let found = client.execute(script, vec![json!(css), json!(value)]).await.expect("script");
@@ -231,7 +231,7 @@ async fn submit(client: &Client, action: &str) {
 }
 
 /// Clicks and waits until the next page has replaced this one.
-async fn click_and_wait(client: &Client, css: &str) {
+pub(crate) async fn click_and_wait(client: &Client, css: &str) {
     let action = css;
     client.execute("window.__before_submit = true; return true;", vec![]).await.expect("mark the page");
     client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
@@ -480,24 +480,24 @@ async fn the_warranty_clerks_day_in_the_browser() {
     outcome.unwrap_or_else(|message| panic!("{message}"));
 }
 
-async fn choose(client: &Client, css: &str, value: &str) -> Result<(), String> {
+pub(crate) async fn choose(client: &Client, css: &str, value: &str) -> Result<(), String> {
     let select = client.find(Locator::Css(css)).await.map_err(|e| format!("{css}: {e}"))?;
     select.select_by_value(value).await.map_err(|e| format!("{css} = {value}: {e}"))
 }
 
 /// Clicks a link or submit button and waits until the next page has replaced this one (a form that posts back
 /// to the same URL would otherwise be read before the answer arrives).
-async fn click(client: &Client, css: &str) -> Result<(), String> {
+pub(crate) async fn click(client: &Client, css: &str) -> Result<(), String> {
     client.find(Locator::Css(css)).await.map_err(|e| format!("{css}: {e}"))?;
     click_and_wait(client, css).await;
     Ok(())
 }
 
-async fn state_tag(client: &Client) -> String {
+pub(crate) async fn state_tag(client: &Client) -> String {
     client.find(Locator::Css("main h1 .tag")).await.expect("state tag").text().await.unwrap_or_default()
 }
 
-async fn page_text(client: &Client) -> String {
+pub(crate) async fn page_text(client: &Client) -> String {
     client.find(Locator::Css("main")).await.expect("main").text().await.unwrap_or_default()
 }
 
