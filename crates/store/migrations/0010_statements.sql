@@ -113,5 +113,7 @@ CREATE TABLE accountability_rules (
     version            BIGINT NOT NULL DEFAULT 1
 );
 
-CREATE INDEX warranty_claims_store_decided ON warranty_claims (store_id, decided_at);
+-- Covering: the month's income reads the claims' kind and the lines' kind and amounts from the indexes alone.
+CREATE INDEX warranty_claims_store_decided ON warranty_claims (store_id, decided_at, kind, id);
+CREATE INDEX warranty_claim_lines_amounts ON warranty_claim_lines (store_id, claim_id, kind, amount_fen, approved_fen);
 CREATE INDEX repair_orders_store_handed_over ON repair_orders (store_id, handed_over_at);

@@ -204,44 +204,52 @@ pub async fn aging(app: &App, actor: &Actor, store_id: Option<&str>) -> AppResul
     let stores = actor.store_ids_filtered(Permission::FinanceRead, store_id);
     let zone = actor.home_time_zone().to_string();
     let today = clock::local_date(app.clock.now(), &zone);
+    // The first instant of the oldest day of each bucket: 30, 60, 90 and 180 days back.
+    let edges = [30, 60, 90, 180].map(|days| {
+        let day = today.checked_sub(jiff::Span::new().days(days)).unwrap_or(today);
+        super::month_ms(day, &zone).0
+    });
     let (open, unbilled) = app
         .db
         .read(job(move |tx| {
             Box::pin(async move {
                 Ok::<_, AppError>((
                     store::open_statements(tx, &stores).await?,
-                    store::unbilled_claims(tx, &stores).await?,
+                    store::unbilled_claims(tx, &stores, edges).await?,
                 ))
             })
         }))
         .await?;
     let mut lines: BTreeMap<String, AgingLine> = BTreeMap::new();
-    let mut add = |counterparty: &str, since: jiff::civil::Date, fen: i64, on_statement: bool| {
-        let line = lines.entry(counterparty.to_string()).or_insert_with(|| AgingLine {
-            counterparty: counterparty.to_string(),
-            buckets: [Money::ZERO; 5],
-            total: Money::ZERO,
-            on_statements: Money::ZERO,
-            not_on_statements: Money::ZERO,
-        });
+    for row in open {
+        let since: jiff::civil::Date = row.since.parse().unwrap_or(today);
         let days = (today - since).get_days().into();
-        let amount = Money::from_fen(fen);
+        let amount = Money::from_fen(row.open_fen);
+        let line = lines.entry(row.counterparty.clone()).or_insert_with(|| empty_aging(&row.counterparty));
         line.buckets[rules::aging_bucket(days)] += amount;
         line.total += amount;
-        if on_statement {
-            line.on_statements += amount;
-        } else {
-            line.not_on_statements += amount;
-        }
-    };
-    for row in open {
-        let since = row.since.parse().unwrap_or(today);
-        add(&row.counterparty, since, row.open_fen, true);
+        line.on_statements += amount;
     }
     for row in unbilled {
-        add(&row.brand, clock::local_date(clock::from_ms(row.decided_at), &zone), row.approved_fen, false);
+        let line = lines.entry(row.brand.clone()).or_insert_with(|| empty_aging(&row.brand));
+        for (bucket, fen) in [row.b0, row.b1, row.b2, row.b3, row.b4].into_iter().enumerate() {
+            let amount = Money::from_fen(fen);
+            line.buckets[bucket] += amount;
+            line.total += amount;
+            line.not_on_statements += amount;
+        }
     }
-    Ok(lines.into_values().collect())
+    Ok(lines.into_values().filter(|line| !line.total.is_zero()).collect())
+}
+
+fn empty_aging(counterparty: &str) -> AgingLine {
+    AgingLine {
+        counterparty: counterparty.to_string(),
+        buckets: [Money::ZERO; 5],
+        total: Money::ZERO,
+        on_statements: Money::ZERO,
+        not_on_statements: Money::ZERO,
+    }
 }
 
 /// The store's 拒赔问责 rule.
