@@ -6,6 +6,7 @@ mod attachments;
 mod claims;
 mod insurance;
 mod openapi;
+mod statements;
 mod ui;
 
 use axum::Router;
