@@ -109,16 +109,20 @@ pub enum OwnerKind {
     WarrantyClaim,
     InsuranceClaim,
     RepairOrder,
+    /// 复议: the evidence sent with a settlement appeal; finance keeps it.
+    StatementAppeal,
 }
 
 impl OwnerKind {
-    pub const ALL: [OwnerKind; 3] = [OwnerKind::WarrantyClaim, OwnerKind::InsuranceClaim, OwnerKind::RepairOrder];
+    pub const ALL: [OwnerKind; 4] =
+        [OwnerKind::WarrantyClaim, OwnerKind::InsuranceClaim, OwnerKind::RepairOrder, OwnerKind::StatementAppeal];
 
     pub fn as_str(self) -> &'static str {
         match self {
             OwnerKind::WarrantyClaim => "warranty_claim",
             OwnerKind::InsuranceClaim => "insurance_claim",
             OwnerKind::RepairOrder => "repair_order",
+            OwnerKind::StatementAppeal => "statement_appeal",
         }
     }
 
@@ -135,6 +139,7 @@ impl OwnerKind {
             OwnerKind::WarrantyClaim => "warranty_claims",
             OwnerKind::InsuranceClaim => "insurance_claims",
             OwnerKind::RepairOrder => "repair_orders",
+            OwnerKind::StatementAppeal => "statement_appeals",
         }
     }
 
@@ -143,6 +148,7 @@ impl OwnerKind {
             OwnerKind::WarrantyClaim => Permission::WarrantyRead,
             OwnerKind::InsuranceClaim => Permission::InsuranceRead,
             OwnerKind::RepairOrder => Permission::RepairOrdersRead,
+            OwnerKind::StatementAppeal => Permission::FinanceRead,
         }
     }
 
@@ -151,6 +157,7 @@ impl OwnerKind {
             OwnerKind::WarrantyClaim => Permission::WarrantyWrite,
             OwnerKind::InsuranceClaim => Permission::InsuranceWrite,
             OwnerKind::RepairOrder => Permission::RepairOrdersWrite,
+            OwnerKind::StatementAppeal => Permission::FinanceWrite,
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod parts_return;
 pub mod repair_order;
 pub mod rules;
 pub mod sanbao;
+pub mod statement;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod vehicle;

@@ -22,6 +22,7 @@ pub mod parts_return;
 pub mod query;
 pub mod repair_orders;
 pub mod sessions;
+pub mod statements;
 pub mod stores;
 pub mod table;
 pub mod users;

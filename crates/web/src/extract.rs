@@ -175,7 +175,7 @@ fn cross_site(parts: &Parts) -> bool {
 }
 
 /// A file uploaded with a multipart form (`_csrf` and `file`), with the same CSRF and Origin checks as
-/// [`Posted`]. `file` is none when the form came without one.
+/// [`Posted`]. `file` is none when the form came without one; the form's other fields are in `form`.
 pub struct Uploaded {
     pub who: UiActor,
     pub file: Option<(String, Vec<u8>)>,

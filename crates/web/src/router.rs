@@ -100,6 +100,26 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/attachments/{id}", get(attachments::get)),
         ("/attachments/{id}/content", get(attachments::content)),
         ("/attachments/{id}/remove", post(attachments::remove)),
+        ("/settlement-statements", get(statements::list).post(statements::create)),
+        ("/settlement-statements/import", post(statements::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT))),
+        ("/settlement-statements/{id}", get(statements::get)),
+        ("/settlement-statements/{id}/payments", post(statements::payment)),
+        ("/settlement-statements/{id}/invoices", post(statements::invoice)),
+        ("/settlement-statements/{id}/appeals", post(statements::appeal)),
+        ("/settlement-appeals", get(statements::appeals)),
+        ("/settlement-appeals/{id}", get(statements::get_appeal)),
+        ("/settlement-appeals/{id}/{action}", post(statements::appeal_action)),
+        ("/settlement/check", get(statements::check)),
+        ("/settlement/income", get(statements::income)),
+        ("/settlement/aging", get(statements::aging)),
+        ("/settlement/accountability", get(statements::accountability)),
+        ("/settlement/accountability-rule", axum::routing::put(statements::put_rule)),
+        ("/commission-statements", get(statements::commission_list).post(statements::commission_create)),
+        (
+            "/commission-statements/import",
+            post(statements::commission_import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        ),
+        ("/commission-statements/{id}", get(statements::commission_get)),
         ("/rules", get(rules::list)),
         ("/rules/{rule}", post(rules::eval)),
         ("/openapi.json", get(openapi::document)),
@@ -237,6 +257,40 @@ fn ui_routes() -> Router<AppState> {
         .route("/insurance/checklists", post(insurance::checklist_save))
         .route("/insurance/insurers/{id}", get(insurance::insurer_show).post(insurance::insurer_update))
         .route("/insurance/insurers/{id}/covers", post(insurance::insurer_cover))
+        .route("/settlement/statements", get(statements::list))
+        .route("/settlement/statements.xlsx", get(statements::list_export))
+        .route(
+            "/settlement/statements/import",
+            get(statements::import_new).post(statements::import_post).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route("/settlement/statements/{id}", get(statements::show))
+        .route("/settlement/statements/{id}/lines.xlsx", get(statements::show_export))
+        .route("/settlement/statements/{id}/payments", post(statements::payment))
+        .route("/settlement/statements/{id}/invoices", post(statements::invoice))
+        .route("/settlement/statements/{id}/appeal", get(statements::appeal_new).post(statements::appeal_create))
+        .route("/settlement/appeals", get(statements::appeals))
+        .route("/settlement/appeals.xlsx", get(statements::appeals_export))
+        .route("/settlement/appeals/{id}", get(statements::appeal_show))
+        .route("/settlement/appeals/{id}/print", get(statements::appeal_print))
+        .route("/settlement/appeals/{id}/do/{action}", post(statements::appeal_action))
+        .route("/settlement/check", get(statements::check))
+        .route("/settlement/check.xlsx", get(statements::check_export))
+        .route("/settlement/income", get(statements::income))
+        .route("/settlement/income.xlsx", get(statements::income_export))
+        .route("/settlement/aging", get(statements::aging))
+        .route("/settlement/aging.xlsx", get(statements::aging_export))
+        .route("/settlement/accountability", get(statements::accountability).post(statements::rule_save))
+        .route("/settlement/accountability.xlsx", get(statements::accountability_export))
+        .route("/insurance/commission-statements", get(statements::commission_list))
+        .route("/insurance/commission-statements.xlsx", get(statements::commission_export))
+        .route(
+            "/insurance/commission-statements/import",
+            get(statements::commission_import_new)
+                .post(statements::commission_import_post)
+                .layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route("/insurance/commission-statements/{id}", get(statements::commission_show))
+        .route("/insurance/commission-statements/{id}/lines.xlsx", get(statements::commission_show_export))
         .route("/admin/stores", get(admin::stores).post(admin::create_store))
         .route("/admin/stores/new", get(admin::new_store))
         .route("/admin/stores/{id}", get(admin::edit_store).post(admin::update_store))

@@ -38,7 +38,7 @@ fn owner(kind: &str, id: &str) -> Result<Owner, ApiError> {
     }
 }
 
-/// The files of one record (`owner_kind`: warranty_claim, insurance_claim, repair_order), oldest first.
+/// The files of one record (`owner_kind`: warranty_claim, insurance_claim, repair_order, statement_appeal), oldest first.
 #[utoipa::path(get, path = "/api/v1/attachments", tag = "attachments",
     params(("owner_kind" = String, Query), ("owner_id" = String, Query)),
     responses((status = 200, description = "`{items, total, page, per_page}`"), (status = 404), (status = 422)))]

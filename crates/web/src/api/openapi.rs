@@ -6,7 +6,10 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{attachments, auth, customers, follow_ups, insurance, org, repair_orders, returns, rules, warranty, worklist};
+use super::{
+    attachments, auth, customers, follow_ups, insurance, org, repair_orders, returns, rules, statements, warranty,
+    worklist,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,6 +40,10 @@ use super::{attachments, auth, customers, follow_ups, insurance, org, repair_ord
         insurance::list_claims, insurance::create_claim, insurance::get_claim, insurance::put_assessment, insurance::claim_document, insurance::claim_step,
         insurance::commission, insurance::set_pay_rule,
         attachments::list, attachments::upload, attachments::get, attachments::content, attachments::remove,
+        statements::list, statements::create, statements::import, statements::get, statements::payment, statements::invoice, statements::appeal,
+        statements::appeals, statements::get_appeal, statements::appeal_action,
+        statements::check, statements::income, statements::aging, statements::accountability, statements::put_rule,
+        statements::commission_list, statements::commission_create, statements::commission_import, statements::commission_get,
         document,
     ),
     components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody, org::CalendarNotice, warranty::ActionBody, returns::TagClaimBody, returns::TagPatch, returns::ProposeBody, returns::ShipmentActionBody, returns::ScrapBody)),

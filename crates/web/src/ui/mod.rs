@@ -15,6 +15,7 @@ pub mod repair_orders;
 pub mod returns;
 pub mod rule_pages;
 pub mod rules;
+pub mod statements;
 pub mod vehicles;
 pub mod view;
 pub mod warranty;
@@ -133,6 +134,20 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
                 items.push(item("nav.adjustment", "/adjustment"));
                 items
             },
+        });
+    }
+    if actor.can_anywhere(Permission::FinanceRead) {
+        groups.push(NavGroup {
+            label: catalog.text(locale, "nav.settlement").into(),
+            items: vec![
+                item("st.statements", "/settlement/statements"),
+                item("st.appeals", "/settlement/appeals"),
+                item("st.check", "/settlement/check"),
+                item("st.income", "/settlement/income"),
+                item("st.aging", "/settlement/aging"),
+                item("st.accountability", "/settlement/accountability"),
+                item("st.commission_statements", "/insurance/commission-statements"),
+            ],
         });
     }
     if actor.can_anywhere(Permission::FollowUpRead) {

@@ -218,7 +218,7 @@ async fn flow(client: &Client, base: &str) -> Result<(), String> {
 }
 
 /// Sets a form control's value (selects, dates, line-table cells) the way a person's choice would.
-async fn set(client: &Client, css: &str, value: &str) {
+pub(crate) async fn set(client: &Client, css: &str, value: &str) {
     let script = "const e = document.querySelector(arguments[0]); if (!e) { return false; } \
                   if (e.type === 'checkbox') { e.checked = arguments[1] === '1'; } else { e.value = arguments[1]; } return true;";
     let found = client.execute(script, vec![json!(css), json!(value)]).await.expect("script");
@@ -482,7 +482,7 @@ async fn the_warranty_clerks_day_in_the_browser() {
     outcome.unwrap_or_else(|message| panic!("{message}"));
 }
 
-async fn choose(client: &Client, css: &str, value: &str) -> Result<(), String> {
+pub(crate) async fn choose(client: &Client, css: &str, value: &str) -> Result<(), String> {
     let select = client.find(Locator::Css(css)).await.map_err(|e| format!("{css}: {e}"))?;
     select.select_by_value(value).await.map_err(|e| format!("{css} = {value}: {e}"))
 }

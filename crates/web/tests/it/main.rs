@@ -4,6 +4,7 @@
 
 mod browser;
 mod browser_returns;
+mod browser_statements;
 mod helpers;
 mod http;
 mod schema;

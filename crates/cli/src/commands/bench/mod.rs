@@ -2,11 +2,12 @@
 //!
 //! Parts: `rules` (the regulation engine on one core), `writes` (durable creates through the HTTP API with
 //! 1, 8 and 16 clients), `reads` (latency of reads and searches at size, and resident memory). `all` runs
-//! each in turn. A new part is a module with a `run` function and a line in [`run`].
+//! each in turn; `reconciliation` (the monthly reconciliation over N claims, `--claims`) runs on its own. A new part is a module with a `run` function and a line in [`run`].
 
 mod http;
 mod import;
 mod reads;
+mod reconciliation;
 mod rules;
 mod server;
 mod writes;
@@ -17,7 +18,7 @@ use crate::config::Config;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Which part to run: all, rules, writes, reads, import.
+    /// Which part to run: all, rules, writes, reads, import, reconciliation.
     #[arg(default_value = "all")]
     part: String,
     /// Seconds each measurement runs.
@@ -30,6 +31,9 @@ pub struct Args {
     /// database on it instead of a temporary SQLite file. `all` runs `writes` on SQLite and on this server.
     #[arg(long, env = "CLAIMDESK_BENCH_PG")]
     pg: Option<String>,
+    /// Claims generated for `reconciliation`.
+    #[arg(long, default_value_t = 1_000_000)]
+    claims: usize,
     /// Customers loaded for `reads`.
     #[arg(long, default_value_t = reads::DEFAULT_SIZE)]
     size: usize,
@@ -50,6 +54,7 @@ pub async fn run(_config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     match args.part.as_str() {
         "rules" => rules::run(args.seconds)?,
         "import" => import::run(args.rows).await?,
+        "reconciliation" => reconciliation::run(pg, args.claims).await?,
         "writes" => {
             writes::run(pg, args.seconds, writes_stores(pg)).await?;
         }
@@ -65,7 +70,7 @@ pub async fn run(_config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             reads::run(None, args.size, args.seconds, None).await?;
             import::run(args.rows).await?;
         }
-        other => anyhow::bail!("unknown bench part {other}: all, rules, writes, reads, import"),
+        other => anyhow::bail!("unknown bench part {other}: all, rules, writes, reads, import, reconciliation"),
     }
     Ok(ExitCode::SUCCESS)
 }

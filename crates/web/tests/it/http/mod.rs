@@ -8,6 +8,7 @@ mod followup;
 mod insurance;
 mod openapi;
 mod returns;
+mod statements;
 mod ui;
 
 use axum::Router;
