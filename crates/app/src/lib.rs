@@ -14,6 +14,7 @@ pub mod insurance;
 pub mod org;
 pub mod page;
 pub mod repair_orders;
+pub mod sanbao;
 pub mod vehicles;
 pub mod warranty;
 pub mod worklist;

@@ -36,6 +36,8 @@ macro_rules! table {
         }
     };
 }
+// Other store modules with the same shape of access declare their rows with it too.
+pub(crate) use table;
 
 table!(
     /// An insurer the store is agent for.

@@ -19,6 +19,7 @@ pub mod insurance;
 pub mod outbox;
 pub mod query;
 pub mod repair_orders;
+pub mod sanbao;
 pub mod sessions;
 pub mod stores;
 pub mod users;
