@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod org;
 pub mod repair_orders;
 pub mod rules;
+pub mod sanbao_cases;
 pub mod warranty;
 pub mod worklist;
 

@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, warranty, worklist};
+use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, sanbao_cases, warranty, worklist};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,9 @@ use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, w
         repair_orders::list, repair_orders::create, repair_orders::get, repair_orders::action,
         warranty::list, warranty::create, warranty::get, warranty::patch, warranty::action, warranty::export,
         warranty::list_settings, warranty::get_settings, warranty::patch_settings, warranty::import,
+        sanbao_cases::vehicle_terms, sanbao_cases::vehicle_watch, sanbao_cases::get_record, sanbao_cases::put_record,
+        sanbao_cases::spare_car, sanbao_cases::get_brand_terms, sanbao_cases::put_brand_terms,
+        sanbao_cases::list, sanbao_cases::create, sanbao_cases::get, sanbao_cases::decide, sanbao_cases::complete,
         worklist::get, worklist::create, worklist::done, worklist::cancel,
         rules::list, rules::eval,
         follow_ups::archive, follow_ups::complete_archive, follow_ups::record_call, follow_ups::registers,
