@@ -12,6 +12,7 @@ pub mod login;
 pub mod repair_orders;
 pub mod rule_pages;
 pub mod rules;
+pub mod sanbao_cases;
 pub mod vehicles;
 pub mod view;
 pub mod warranty;
@@ -103,8 +104,11 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
         groups.push(NavGroup {
             label: catalog.text(locale, "nav.warranty").into(),
             items: {
-                let mut items =
-                    vec![item("nav.warranty_claims", "/warranty-claims"), item("nav.eligibility", "/sanbao")];
+                let mut items = vec![
+                    item("nav.warranty_claims", "/warranty-claims"),
+                    item("nav.eligibility", "/sanbao"),
+                    item("sbc.cases", "/sanbao-cases"),
+                ];
                 if actor.has_group_role() && actor.can_anywhere(Permission::WarrantySettings) {
                     items.push(item("nav.warranty_settings", "/warranty/settings"));
                 }

@@ -123,8 +123,7 @@ async fn the_watch_alerts_five_days_short_of_more_than_thirty_days_and_not_six()
         let (_, clerk) = people(&world).await;
         let vehicle = car(&world, &clerk, 702, "2024-01-05").await;
         repair(&world, &clerk, &vehicle, "2024-02-01T01:00:00Z", 240, 2_000, problem("engine", "怠速抖动")).await;
-        repair(&world, &clerk, &vehicle, "2024-03-01T01:00:00Z", 240, 3_000, problem("transmission", "换挡冲击"))
-            .await;
+        repair(&world, &clerk, &vehicle, "2024-03-01T01:00:00Z", 240, 3_000, problem("transmission", "换挡冲击")).await;
         repair(&world, &clerk, &vehicle, "2024-04-01T01:00:00Z", 120, 4_000, problem("steering", "转向异响")).await;
         let watch = repairs::vehicle_watch(&world.app, &clerk, &vehicle).await.unwrap();
         assert!(watch.approaches.is_empty(), "{which:?}: 25 days are six short of 31: {watch:?}");
@@ -268,7 +267,8 @@ async fn an_entitled_return_is_due_over_the_holiday_and_prints_its_amounts() {
         assert_eq!(accepted.status, "accepted");
         assert_eq!(world.count("due_items WHERE kind = 'sanbao_case_reply' AND status = 'done'").await, 1);
         assert_eq!(
-            world.count("due_items WHERE kind = 'sanbao_case_completion' AND status = 'open' AND due_on = '2024-06-11'")
+            world
+                .count("due_items WHERE kind = 'sanbao_case_completion' AND status = 'open' AND due_on = '2024-06-11'")
                 .await,
             1,
             "{which:?}"
@@ -327,7 +327,9 @@ async fn a_request_without_a_ground_is_refused_with_reasons() {
             &world.app,
             &clerk,
             &case.id,
-            DecideInput { action: "refuse".into(), reasons: "仅一次严重安全性能故障修理".into(), ..Default::default() },
+            DecideInput {
+                action: "refuse".into(), reasons: "仅一次严重安全性能故障修理".into(), ..Default::default()
+            },
         )
         .await
         .unwrap();
