@@ -18,13 +18,13 @@ use claimdesk_store::users::UserRow;
 
 /// Per brand: labour rate, parts `(no, name, price, area)`, labour operations `(code, name, hours)`, failure
 /// codes `(code, name, checklist)`.
-struct BrandSpec {
-    brand: &'static str,
+pub(crate) struct BrandSpec {
+    pub(crate) brand: &'static str,
     rate: i64,
     prefix: &'static str,
 }
 
-const BRANDS: [BrandSpec; 3] = [
+pub(crate) const BRANDS: [BrandSpec; 3] = [
     BrandSpec { brand: "广汽本田", rate: 160, prefix: "GH" },
     BrandSpec { brand: "上汽大众", rate: 150, prefix: "SV" },
     BrandSpec { brand: "广汽丰田", rate: 155, prefix: "GT" },
@@ -114,22 +114,7 @@ pub async fn load(app: &App, stores: &[StoreRow], users: &[UserRow]) -> anyhow::
     let since = today.checked_sub(jiff::Span::new().months(22)).unwrap_or(today).to_string();
     for (store, store_ref) in stores.iter().zip(&refs) {
         let Some(spec) = BRANDS.iter().find(|b| store.brands.contains(b.brand)) else { continue };
-        let Some(clerk) = users.iter().find(|u| u.username == format!("{}.clerk", store.code.to_lowercase())) else {
-            continue;
-        };
-        let actor = Actor {
-            user_id: clerk.id.clone(),
-            username: clerk.username.clone(),
-            display_name: clerk.display_name.clone(),
-            locale: "zh-CN".into(),
-            grants: vec![
-                RoleGrant { store_id: Some(store.id.clone()), role: Role::WarrantyClerk },
-                RoleGrant { store_id: Some(store.id.clone()), role: Role::ServiceAdvisor },
-            ],
-            stores: vec![store_ref.clone()],
-            current_store: Some(store.id.clone()),
-            session_id: None,
-        };
+        let Some(actor) = clerk_actor(store, store_ref, users) else { continue };
         let (store_id, since) = (store.id.clone(), since.clone());
         let vehicles: Vec<(String, i64)> = app
             .db
@@ -201,6 +186,24 @@ pub async fn load(app: &App, stores: &[StoreRow], users: &[UserRow]) -> anyhow::
         }
     }
     Ok(())
+}
+
+/// The store's demo clerk, who also receives cars (warranty clerk and service advisor).
+pub(crate) fn clerk_actor(store: &StoreRow, store_ref: &StoreRef, users: &[UserRow]) -> Option<Actor> {
+    let clerk = users.iter().find(|u| u.username == format!("{}.clerk", store.code.to_lowercase()))?;
+    Some(Actor {
+        user_id: clerk.id.clone(),
+        username: clerk.username.clone(),
+        display_name: clerk.display_name.clone(),
+        locale: "zh-CN".into(),
+        grants: vec![
+            RoleGrant { store_id: Some(store.id.clone()), role: Role::WarrantyClerk },
+            RoleGrant { store_id: Some(store.id.clone()), role: Role::ServiceAdvisor },
+        ],
+        stores: vec![store_ref.clone()],
+        current_store: Some(store.id.clone()),
+        session_id: None,
+    })
 }
 
 /// Moves a fresh draft to `state` the way the clerk and the manufacturer would.

@@ -488,7 +488,8 @@ pub async fn decide(app: &App, actor: &Actor, id: &str, input: DecideInput) -> A
                     open_due(tx, &row, &vehicle, DUE_CASE_COMPLETION, due, now).await?;
                 }
                 let view = CaseView::new(row, &zone);
-                record(tx, &actor, &view, action, Some(&CaseView::new(before, &zone)), now).await?;
+                let audit_action = if action == "accept" { "sanbao_accept" } else { "sanbao_refuse" };
+                record(tx, &actor, &view, audit_action, Some(&CaseView::new(before, &zone)), now).await?;
                 Ok(view)
             })
         }))
@@ -694,7 +695,7 @@ pub async fn complete(app: &App, actor: &Actor, id: &str, input: CompleteInput) 
                 )
                 .await?;
                 let view = CaseView::new(row, &zone);
-                record(tx, &actor, &view, "complete", Some(&CaseView::new(before, &zone)), now).await?;
+                record(tx, &actor, &view, "sanbao_complete", Some(&CaseView::new(before, &zone)), now).await?;
                 // The replacement car's periods restart at its handover: its watch starts afresh.
                 if let Some(car) = &new_vehicle {
                     super::repairs::sync_watch(tx, car, now, &zone).await?;

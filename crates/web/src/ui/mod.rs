@@ -97,7 +97,12 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
     let item = |key: &str, href: &str| NavItem {
         label: catalog.text(locale, key).to_string(),
         href: href.to_string(),
-        active: if href == "/" { path == "/" } else { path.starts_with(href) },
+        // "/sanbao" is active on "/sanbao/print" but not on "/sanbao-cases".
+        active: if href == "/" {
+            path == "/"
+        } else {
+            path.strip_prefix(href).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '.']))
+        },
     };
     let mut groups = vec![NavGroup { label: String::new(), items: vec![item("nav.worklist", "/")] }];
     if actor.can_anywhere(Permission::WarrantyRead) {

@@ -56,7 +56,11 @@ fn watch_rows(locale: Locale, watch: &VehicleWatch) -> Vec<Row> {
         let (count, threshold, short) =
             (ground.count.to_string(), ground.threshold.to_string(), ground.short_by.to_string());
         let subject = ground.subject.clone().unwrap_or_default();
-        let key = if ground.reached { "sbc.reached" } else { "sbc.approaching" };
+        let key = match (ground.reached, ground.ground.as_str()) {
+            (true, _) => "sbc.reached",
+            (false, "cumulative_days") => "sbc.approaching_days",
+            (false, _) => "sbc.approaching",
+        };
         let text = catalog.format(
             locale,
             &format!("sbc.ground.{}", ground.ground.as_str()),
@@ -201,7 +205,7 @@ pub async fn terms_print(State(state): State<AppState>, who: UiActor, Path(id): 
         pairs.push((t("sbc.battery.rules"), t("sbc.battery.rules_text")));
         sections.push(Section { title: t("sbc.battery"), pairs, ..Section::default() });
     }
-    let mut remedies = vec![(t("sbc.remedies"), t("sbc.remedies_text"))];
+    let mut remedies = vec![(t("sbc.remedies"), t(&format!("sbc.remedies_text.{}", sheet.version)))];
     if !sheet.use_compensation_percent.is_empty() {
         remedies.push((t("sbc.n"), format!("{}%", sheet.use_compensation_percent)));
     }
@@ -412,7 +416,7 @@ pub async fn save_spare(State(state): State<AppState>, Path(id): Path<String>, p
 
 fn status_tag(status: &str) -> &'static str {
     match status {
-        "registered" => "tag-amber",
+        "registered" => "tag-orange",
         "accepted" => "tag-blue",
         "refused" => "tag-grey",
         _ => "tag-green",
@@ -429,10 +433,10 @@ fn case_table(locale: Locale, items: &[CaseView]) -> Table {
             Column::new(t("sbc.received_on")),
             Column::new(t("sbc.entitled")),
             Column::new(t("sbc.status")),
-            Column::new(t("sbc.reply_due")),
-            Column::new(t("sbc.completion_due")),
-            Column::right(t("sbc.use_compensation")),
-            Column::right(t("sbc.refund")),
+            Column::new(t("sbc.col.reply_due")),
+            Column::new(t("sbc.col.completion_due")),
+            Column::right(t("sbc.col.use_compensation")),
+            Column::right(t("sbc.col.refund")),
         ],
         rows: items
             .iter()
