@@ -5,6 +5,7 @@ mod api;
 mod claims;
 mod insurance;
 mod openapi;
+mod sanbao_cases;
 mod ui;
 
 use axum::Router;

@@ -8,6 +8,6 @@ mod group_commit;
 mod insurance;
 mod org;
 mod repair_orders;
-mod sanbao_cases;
+pub mod sanbao_cases;
 mod vehicles;
 mod worklist;

@@ -16,14 +16,14 @@ use jiff::Timestamp;
 use crate::helpers::{World, backends, fields, has, with_vehicle};
 
 /// The store's people: a service manager (who gets the alerts) and a warranty clerk.
-async fn people(world: &World) -> (Actor, Actor) {
+pub(crate) async fn people(world: &World) -> (Actor, Actor) {
     let manager = world.person("bj01.manager", Some(&world.store_a), Role::Supervisor).await;
     let clerk = world.person("bj01.clerk", Some(&world.store_a), Role::WarrantyClerk).await;
     (manager, clerk)
 }
 
 /// A customer's car invoiced on `invoice_on`; answers the vehicle id.
-async fn car(world: &World, clerk: &Actor, serial: u32, invoice_on: &str) -> String {
+pub(crate) async fn car(world: &World, clerk: &Actor, serial: u32, invoice_on: &str) -> String {
     let mut input = with_vehicle("王三包", serial);
     if let Some(vehicle) = input.vehicle.as_mut() {
         vehicle.invoice_on = Some(invoice_on.into());
@@ -31,12 +31,12 @@ async fn car(world: &World, clerk: &Actor, serial: u32, invoice_on: &str) -> Str
     customers::create(&world.app, clerk, input).await.expect("customer").vehicles[0].id.clone()
 }
 
-fn at(text: &str) -> Timestamp {
+pub(crate) fn at(text: &str) -> Timestamp {
     text.parse().expect("instant")
 }
 
 /// One finished quality repair: checked in at `start` (UTC), lasting `hours`, recorded as 三包 repair.
-async fn repair(
+pub(crate) async fn repair(
     world: &World,
     clerk: &Actor,
     vehicle_id: &str,
@@ -211,12 +211,12 @@ async fn a_quality_repair_open_after_five_days_prompts_the_spare_car_from_day_si
 }
 
 /// Two brake-failure repairs (serious safety faults) before the request, as SB-13.
-async fn two_brake_repairs(world: &World, clerk: &Actor, vehicle: &str) {
+pub(crate) async fn two_brake_repairs(world: &World, clerk: &Actor, vehicle: &str) {
     repair(world, clerk, vehicle, "2024-02-02T01:00:00Z", 5, 3_000, brake_failure()).await;
     repair(world, clerk, vehicle, "2024-04-10T01:00:00Z", 5, 6_000, brake_failure()).await;
 }
 
-fn request(vehicle: &str, kind: &str) -> CaseInput {
+pub(crate) fn request(vehicle: &str, kind: &str) -> CaseInput {
     CaseInput {
         vehicle_id: vehicle.into(),
         kind: kind.into(),
@@ -227,7 +227,7 @@ fn request(vehicle: &str, kind: &str) -> CaseInput {
     }
 }
 
-async fn brand_with_n(world: &World) {
+pub(crate) async fn brand_with_n(world: &World) {
     let admin = world.person("group.admin", None, Role::GroupAdmin).await;
     warranty::save_brand(&world.app, &admin, "广汽本田", BrandSettings::default(), None).await.expect("settings");
     terms::save_brand_terms(
