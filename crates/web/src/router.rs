@@ -165,6 +165,7 @@ fn ui_routes() -> Router<AppState> {
         .route("/vehicles/{id}/sanbao-terms", get(sanbao_cases::terms_print))
         .route("/repair-orders/{id}/sanbao", post(sanbao_cases::save_record))
         .route("/repair-orders/{id}/spare-car", post(sanbao_cases::save_spare))
+        .route("/sanbao-terms/{brand}", get(sanbao_cases::brand_terms).post(sanbao_cases::save_brand_terms))
         .route("/sanbao-cases", get(sanbao_cases::list).post(sanbao_cases::create))
         .route("/sanbao-cases.xlsx", get(sanbao_cases::export))
         .route("/sanbao-cases/new", get(sanbao_cases::new))

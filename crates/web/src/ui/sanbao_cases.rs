@@ -918,3 +918,112 @@ pub async fn print(State(state): State<AppState>, who: UiActor, Path(id): Path<S
     };
     print_page(locale, &view)
 }
+
+const WEAR_ROWS: usize = 6;
+
+fn brand_terms_form(locale: Locale, brand: &str, form: &FormData) -> FormView {
+    let t = |key: &str| label(locale, key);
+    let value = |name: &str| form.get(name).to_string();
+    let rows = (0..WEAR_ROWS)
+        .map(|row| {
+            ["name", "months", "km"]
+                .iter()
+                .map(|column| {
+                    let name = format!("wear_parts[{row}].{column}");
+                    let kind = if *column == "name" { "text" } else { "number" };
+                    Field {
+                        name: name.clone(),
+                        ..Field::text("", t(&format!("sbc.wear.{column}")), value(&name)).kind(kind)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    FormView {
+        title: format!("{} · {brand}", t("sbc.brand_terms")),
+        action: format!("/sanbao-terms/{}", urlencode(brand)),
+        groups: vec![FieldGroup {
+            title: String::new(),
+            fields: vec![
+                Field::text("use_compensation_percent", t("sbc.n"), value("use_compensation_percent")).hint("0.5"),
+                Field::text(
+                    "battery_fade_sanbao_percent",
+                    t("sbc.battery.fade_sanbao"),
+                    value("battery_fade_sanbao_percent"),
+                )
+                .hint("%"),
+                Field::text(
+                    "battery_fade_warranty_percent",
+                    t("sbc.battery.fade_warranty"),
+                    value("battery_fade_warranty_percent"),
+                )
+                .hint("%"),
+                Field::text("core_months", t("sbc.core_months"), value("core_months")).kind("number"),
+                Field::text("core_km", t("sbc.core_km"), value("core_km")).kind("number"),
+                Field::text("version", "", value("version")).kind("hidden"),
+            ],
+        }],
+        lines: vec![super::view::LineTable {
+            title: t("sbc.wear_parts"),
+            columns: ["name", "months", "km"].iter().map(|c| t(&format!("sbc.wear.{c}"))).collect(),
+            rows,
+        }],
+        submit: t("action.save"),
+        cancel_href: Some(format!("/warranty/settings/{}", urlencode(brand))),
+        ..FormView::default()
+    }
+}
+
+/// The brand's 三包凭证 terms beyond the periods (group admin): wear parts, battery, n.
+pub async fn brand_terms(State(state): State<AppState>, who: UiActor, Path(brand): Path<String>) -> Response {
+    let view = match terms::brand_terms(&state.app, &who.actor, &brand).await {
+        Ok(view) => view,
+        Err(error) => return error_page(who.locale, error),
+    };
+    let mut pairs: Vec<(String, String)> = vec![
+        ("use_compensation_percent".into(), view.use_compensation_percent.clone()),
+        ("battery_fade_sanbao_percent".into(), view.battery_fade_sanbao_percent.clone()),
+        ("battery_fade_warranty_percent".into(), view.battery_fade_warranty_percent.clone()),
+        ("core_months".into(), view.core_months.map(|v| v.to_string()).unwrap_or_default()),
+        ("core_km".into(), view.core_km.map(|v| v.to_string()).unwrap_or_default()),
+        ("version".into(), view.version.to_string()),
+    ];
+    for (row, part) in view.wear_parts.iter().enumerate() {
+        pairs.push((format!("wear_parts[{row}].name"), part.name.clone()));
+        pairs.push((format!("wear_parts[{row}].months"), part.months.to_string()));
+        pairs.push((format!("wear_parts[{row}].km"), part.km.to_string()));
+    }
+    let ctx = Ctx::new(&who, "sbc.brand_terms", "/warranty/settings");
+    form_page(&ctx, &brand_terms_form(who.locale, &brand, &FormData(pairs)), StatusCode::OK)
+}
+
+pub async fn save_brand_terms(State(state): State<AppState>, Path(brand): Path<String>, posted: Posted) -> Response {
+    let Posted { who, form } = posted;
+    let number = |name: &str| form.get(name).trim().parse::<u32>().ok();
+    let wear_parts = (0..WEAR_ROWS)
+        .filter(|row| !form.get(&format!("wear_parts[{row}].name")).trim().is_empty())
+        .map(|row| terms::WearPart {
+            name: form.get(&format!("wear_parts[{row}].name")).trim().to_string(),
+            months: number(&format!("wear_parts[{row}].months")).unwrap_or(0),
+            km: number(&format!("wear_parts[{row}].km")).unwrap_or(0),
+        })
+        .collect();
+    let input = terms::BrandTermsInput {
+        wear_parts,
+        battery_fade_sanbao_percent: form.get("battery_fade_sanbao_percent").to_string(),
+        battery_fade_warranty_percent: form.get("battery_fade_warranty_percent").to_string(),
+        core_months: number("core_months"),
+        core_km: number("core_km"),
+        use_compensation_percent: form.get("use_compensation_percent").to_string(),
+        version: form.int("version"),
+    };
+    match terms::save_brand_terms(&state.app, &who.actor, &brand, input).await {
+        Ok(_) => see_other(&format!("/sanbao-terms/{}", urlencode(&brand)), "form.saved"),
+        Err(AppError::Invalid(violations)) => {
+            let mut view = brand_terms_form(who.locale, &brand, &form);
+            view.apply_errors(&violations, who.locale);
+            form_page(&Ctx::new(&who, "sbc.brand_terms", "/warranty/settings"), &view, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(error) => error_page(who.locale, error),
+    }
+}

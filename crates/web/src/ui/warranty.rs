@@ -1308,7 +1308,10 @@ async fn render_settings(
         } else {
             (t("wc.not_configured"), "tag-orange".into())
         }),
-        actions: vec![Action::link(t("action.back"), "/warranty/settings")],
+        actions: vec![
+            Action::link(t("sbc.brand_terms"), format!("/sanbao-terms/{}", crate::extract::urlencode(brand))),
+            Action::link(t("action.back"), "/warranty/settings"),
+        ],
         sections: vec![
             Section { title: t("wc.section.settings"), form: Some(settings), ..Section::default() },
             Section { title: t("wc.import"), form: Some(import_form(locale, brand)), ..Section::default() },

@@ -66,5 +66,16 @@ async fn a_return_goes_through_the_api_and_the_pages_show_the_marks() {
         assert!(sheet.body.contains("三包有效期") && sheet.body.contains("2026-01-05"), "{which:?}");
         let form = web.get(&format!("/sanbao-cases/new?vehicle_id={vehicle}"), &session).await;
         assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+
+        let admin = super::ui::log_in(&web, "group.admin", crate::helpers::PASSWORD).await;
+        let brand = "/sanbao-terms/%E5%B9%BF%E6%B1%BD%E6%9C%AC%E7%94%B0";
+        let page = web.get(brand, &admin).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let csrf = super::ui::csrf_of(&web, &admin).await;
+        let pairs = [("_csrf", csrf.as_str()), ("use_compensation_percent", "0.9"), ("wear_parts[0].name", "雨刮片")];
+        let bad = web.post_form(brand, &admin, &pairs).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{which:?}");
+        let errors = select(&bad.html(), "div.error");
+        assert!(!errors.is_empty(), "the errors are shown beside the fields: {}", bad.body);
     }
 }
