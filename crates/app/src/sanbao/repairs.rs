@@ -575,3 +575,26 @@ pub async fn spare_car_pass(app: &App) -> AppResult<usize> {
         }))
         .await
 }
+
+/// The 换退车 marks of many vehicles at once (a list page), by vehicle id.
+pub async fn marks_of_vehicles(
+    app: &App,
+    actor: &Actor,
+    vehicle_ids: Vec<String>,
+) -> AppResult<std::collections::BTreeMap<String, Vec<VehicleMark>>> {
+    let scope = actor.store_ids(Permission::CustomersRead);
+    app.db
+        .read(job(move |tx| {
+            Box::pin(async move {
+                let cases = store::marked_vehicles(tx, &scope, &vehicle_ids).await?;
+                Ok::<_, AppError>(
+                    vehicle_ids
+                        .iter()
+                        .map(|id| (id.clone(), marks_of(&cases, id)))
+                        .filter(|(_, marks)| !marks.is_empty())
+                        .collect(),
+                )
+            })
+        }))
+        .await
+}

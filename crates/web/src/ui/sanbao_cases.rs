@@ -112,6 +112,26 @@ pub async fn vehicle_section(state: &AppState, who: &UiActor, vehicle_id: &str) 
     })
 }
 
+/// A vehicle table with the 换退车 mark of each marked vehicle in its own column (`ids` in row order).
+pub async fn with_marks(state: &AppState, who: &UiActor, ids: Vec<String>, mut table: Table) -> Table {
+    let Ok(marks) = repairs::marks_of_vehicles(&state.app, &who.actor, ids.clone()).await else { return table };
+    if marks.is_empty() {
+        return table;
+    }
+    table.columns.push(Column::new(label(who.locale, "sbc.mark")));
+    for (row, id) in table.rows.iter_mut().zip(&ids) {
+        let cell = match marks.get(id).and_then(|found| found.last()) {
+            Some(mark) => Cell {
+                href: Some(format!("/sanbao-cases/{}", mark.case_id)),
+                ..Cell::tag(label(who.locale, &format!("sbc.mark.{}", mark.mark)), "tag-red")
+            },
+            None => Cell::text(""),
+        };
+        row.cells.push(cell);
+    }
+    table
+}
+
 /// The actions the vehicle page offers for 三包: the printable terms and a new replacement/return case.
 pub fn vehicle_actions(who: &UiActor, vehicle_id: &str, store_id: &str) -> Vec<Action> {
     let t = |key: &str| label(who.locale, key);

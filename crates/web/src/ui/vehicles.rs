@@ -138,7 +138,13 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
             ..Filter::default()
         }],
         actions: vec![Action::link(label(locale, "vehicle.new"), "/vehicles/new").primary()],
-        table: vehicle_table(locale, &page.items),
+        table: super::sanbao_cases::with_marks(
+            &state,
+            &who,
+            page.items.iter().map(|v| v.id.clone()).collect(),
+            vehicle_table(locale, &page.items),
+        )
+        .await,
         pager: pager(locale, &page, |n| format!("/vehicles?q={}&page={n}", urlencode(&q))),
     };
     list_page(&ctx, &list)

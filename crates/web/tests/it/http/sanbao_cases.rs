@@ -56,6 +56,9 @@ async fn a_return_goes_through_the_api_and_the_pages_show_the_marks() {
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         let cells = select(&page.html(), "table td");
         assert!(cells.iter().any(|cell| cell.contains("三包退车")), "the vehicle carries the mark: {cells:?}");
+        let vehicles = web.get(&format!("/vehicles?q={}", crate::helpers::vin(801)), &session).await;
+        let cells = select(&vehicles.html(), "table td");
+        assert!(cells.iter().any(|cell| cell.contains("三包退车")), "the list carries the mark too: {cells:?}");
         let list = web.get("/sanbao-cases?status=completed", &session).await;
         assert_eq!(list.status, StatusCode::OK);
         assert!(select(&list.html(), "table td a").contains(&case["number"].as_str().unwrap().to_string()));
