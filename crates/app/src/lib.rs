@@ -16,6 +16,7 @@ pub mod org;
 pub mod page;
 pub mod parts_return;
 pub mod repair_orders;
+pub mod sanbao;
 pub mod statements;
 pub mod vehicles;
 pub mod warranty;

@@ -21,6 +21,8 @@ pub async fn run_once(app: &App, channel: &dyn Channel) -> anyhow::Result<(usize
     // Complaints whose escalation item just went up say so on their own record (F4).
     follow_up::sync_escalations(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     follow_up::month_end_items(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Quality repairs open more than 5 days owe a spare car from day 6 (三包 Art 21); each is checked once.
+    claimdesk_app::sanbao::repairs::spare_car_pass(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let reminded = send_reminders(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let sent = deliver_pending(app, channel).await?;
     Ok((escalated, reminded, sent))

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod parts_return;
 pub mod query;
 pub mod repair_orders;
+pub mod sanbao;
 pub mod sessions;
 pub mod statements;
 pub mod stores;

@@ -18,13 +18,13 @@ use claimdesk_store::users::UserRow;
 
 /// Per brand: labour rate, parts `(no, name, price, area)`, labour operations `(code, name, hours)`, failure
 /// codes `(code, name, checklist)`.
-struct BrandSpec {
-    brand: &'static str,
+pub(crate) struct BrandSpec {
+    pub(crate) brand: &'static str,
     rate: i64,
     prefix: &'static str,
 }
 
-const BRANDS: [BrandSpec; 3] = [
+pub(crate) const BRANDS: [BrandSpec; 3] = [
     BrandSpec { brand: "广汽本田", rate: 160, prefix: "GH" },
     BrandSpec { brand: "上汽大众", rate: 150, prefix: "SV" },
     BrandSpec { brand: "广汽丰田", rate: 155, prefix: "GT" },

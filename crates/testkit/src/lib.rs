@@ -2,9 +2,10 @@
 
 pub mod demo;
 pub mod demo_claims;
-pub mod demo_insurance;
 pub mod demo_followup;
+pub mod demo_insurance;
 pub mod demo_returns;
+pub mod demo_sanbao;
 pub mod demo_statements;
 pub mod import_file;
 pub mod names;

@@ -55,6 +55,15 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/return-shipments/{id}", get(returns::get_shipment)),
         ("/return-shipments/{id}/{action}", post(returns::shipment_action)),
         ("/part-scraps", get(returns::list_scraps).post(returns::scrap)),
+        ("/vehicles/{id}/sanbao-terms", get(sanbao_cases::vehicle_terms)),
+        ("/vehicles/{id}/sanbao-watch", get(sanbao_cases::vehicle_watch)),
+        ("/repair-orders/{id}/sanbao-record", get(sanbao_cases::get_record).put(sanbao_cases::put_record)),
+        ("/repair-orders/{id}/spare-car", post(sanbao_cases::spare_car)),
+        ("/sanbao-terms/{brand}", get(sanbao_cases::get_brand_terms).put(sanbao_cases::put_brand_terms)),
+        ("/sanbao-cases", get(sanbao_cases::list).post(sanbao_cases::create)),
+        ("/sanbao-cases/{id}", get(sanbao_cases::get)),
+        ("/sanbao-cases/{id}/decide", post(sanbao_cases::decide)),
+        ("/sanbao-cases/{id}/complete", post(sanbao_cases::complete)),
         ("/worklist", get(worklist::get).post(worklist::create)),
         ("/worklist/{id}/done", post(worklist::done)),
         ("/worklist/{id}/cancel", post(worklist::cancel)),
@@ -203,6 +212,17 @@ fn ui_routes() -> Router<AppState> {
         .route("/follow-ups/visits.xlsx", get(follow_up_more::visits_export))
         .route("/follow-ups/complaints/{id}/letters", post(follow_up_more::reply_save))
         .route("/follow-ups/letters/{id}/print", get(follow_up_more::letter_print))
+        .route("/vehicles/{id}/sanbao-terms", get(sanbao_cases::terms_print))
+        .route("/repair-orders/{id}/sanbao", post(sanbao_cases::save_record))
+        .route("/repair-orders/{id}/spare-car", post(sanbao_cases::save_spare))
+        .route("/sanbao-terms/{brand}", get(sanbao_cases::brand_terms).post(sanbao_cases::save_brand_terms))
+        .route("/sanbao-cases", get(sanbao_cases::list).post(sanbao_cases::create))
+        .route("/sanbao-cases.xlsx", get(sanbao_cases::export))
+        .route("/sanbao-cases/new", get(sanbao_cases::new))
+        .route("/sanbao-cases/{id}", get(sanbao_cases::show))
+        .route("/sanbao-cases/{id}/decide", post(sanbao_cases::decide))
+        .route("/sanbao-cases/{id}/complete", post(sanbao_cases::complete))
+        .route("/sanbao-cases/{id}/print", get(sanbao_cases::print))
         .route("/warranty-claims", get(warranty::list).post(warranty::create))
         .route("/warranty-claims.xlsx", get(warranty::export))
         .route("/warranty-claims/new", get(warranty::new))

@@ -344,6 +344,8 @@ pub async fn transition(app: &App, actor: &Actor, id: &str, action: &str) -> App
                 let items = repair_orders::items(tx, &row.store_id, &row.id).await?;
                 crate::warranty::filing::after_repair_order_transition(tx, &action, &row, &items, &time_zone, now)
                     .await?;
+                // The Art 24 watch and the Art 21 spare car read the repair's 三包 record.
+                crate::sanbao::repairs::after_repair_order_transition(tx, &action, &row, &time_zone, now).await?;
                 let before_view = RepairOrderView::new(before, items.clone(), &time_zone);
                 let view = RepairOrderView::new(row, items, &time_zone);
                 audit::record(

@@ -8,6 +8,7 @@
 //! - [`repair_time`]: single repair time (Art 40) and the spare car (Art 21).
 //! - [`compensation`]: use compensation (Art 27) and the seller's refund of losses (Art 26).
 //! - [`deadlines`]: the dealer's reply and completion deadlines (Art 28).
+//! - [`watch`]: how close the history stands to an Art 24 ground, and a request's entitlement.
 //!
 //! Everything here is pure: "today" is the request date the caller passes in. Answers carry reason codes
 //! with the article they rest on; the words live in `crates/web/messages/sanbao.toml`.
@@ -22,6 +23,7 @@ pub mod repair_time;
 mod rules;
 pub mod system;
 pub mod version;
+pub mod watch;
 
 pub use assess::{AssessInput, Assessment, Decision, DecisionKind, Fault, Remedy, RemedyKind, Request, assess};
 pub use compensation::{

@@ -11,6 +11,7 @@ pub mod org;
 pub mod repair_orders;
 pub mod returns;
 pub mod rules;
+pub mod sanbao_cases;
 pub mod statements;
 pub mod warranty;
 pub mod worklist;

@@ -7,8 +7,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::{
-    attachments, auth, customers, follow_ups, insurance, org, repair_orders, returns, rules, statements, warranty,
-    worklist,
+    attachments, auth, customers, follow_ups, insurance, org, repair_orders, returns, rules, sanbao_cases, statements,
+    warranty, worklist,
 };
 
 #[derive(OpenApi)]
@@ -25,6 +25,9 @@ use super::{
         warranty::list_settings, warranty::get_settings, warranty::patch_settings, warranty::import,
         returns::list_rules, returns::get_rules, returns::patch_rules, returns::list_tags, returns::tag_claim, returns::get_tag, returns::patch_tag,
         returns::list_shipments, returns::propose, returns::get_shipment, returns::shipment_action, returns::list_scraps, returns::scrap,
+        sanbao_cases::vehicle_terms, sanbao_cases::vehicle_watch, sanbao_cases::get_record, sanbao_cases::put_record,
+        sanbao_cases::spare_car, sanbao_cases::get_brand_terms, sanbao_cases::put_brand_terms,
+        sanbao_cases::list, sanbao_cases::create, sanbao_cases::get, sanbao_cases::decide, sanbao_cases::complete,
         worklist::get, worklist::create, worklist::done, worklist::cancel,
         rules::list, rules::eval,
         follow_ups::archive, follow_ups::complete_archive, follow_ups::record_call, follow_ups::registers,

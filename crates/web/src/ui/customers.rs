@@ -317,9 +317,11 @@ pub async fn show(
     let ctx =
         Ctx::new(&who, "customer.title", "/customers").titled(customer.name.clone()).flash(flash.flash.as_deref());
     let store = who.actor.store(&customer.store_id).map(|s| s.name.clone()).unwrap_or_default();
+    let vehicle_ids = customer.vehicles.iter().map(|v| v.id.clone()).collect();
+    let vehicles = vehicle_table(locale, &customer.vehicles);
     let mut vehicles_section = Section {
         title: label(locale, "customer.vehicles"),
-        table: Some(vehicle_table(locale, &customer.vehicles)),
+        table: Some(super::sanbao_cases::with_marks(&state, &who, vehicle_ids, vehicles).await),
         actions: vec![Action::link(
             label(locale, "action.add_vehicle"),
             format!("/vehicles/new?owner_id={}", customer.id),

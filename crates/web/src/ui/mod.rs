@@ -15,6 +15,7 @@ pub mod repair_orders;
 pub mod returns;
 pub mod rule_pages;
 pub mod rules;
+pub mod sanbao_cases;
 pub mod statements;
 pub mod vehicles;
 pub mod view;
@@ -100,15 +101,23 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
     let item = |key: &str, href: &str| NavItem {
         label: catalog.text(locale, key).to_string(),
         href: href.to_string(),
-        active: if href == "/" { path == "/" } else { path.starts_with(href) },
+        // "/sanbao" is active on "/sanbao/print" but not on "/sanbao-cases".
+        active: if href == "/" {
+            path == "/"
+        } else {
+            path.strip_prefix(href).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '.']))
+        },
     };
     let mut groups = vec![NavGroup { label: String::new(), items: vec![item("nav.worklist", "/")] }];
     if actor.can_anywhere(Permission::WarrantyRead) {
         groups.push(NavGroup {
             label: catalog.text(locale, "nav.warranty").into(),
             items: {
-                let mut items =
-                    vec![item("nav.warranty_claims", "/warranty-claims"), item("nav.eligibility", "/sanbao")];
+                let mut items = vec![
+                    item("nav.warranty_claims", "/warranty-claims"),
+                    item("nav.eligibility", "/sanbao"),
+                    item("sbc.cases", "/sanbao-cases"),
+                ];
                 items.push(item("pr.tags", "/part-tags"));
                 items.push(item("pr.shipments", "/return-shipments"));
                 if actor.has_group_role() && actor.can_anywhere(Permission::WarrantySettings) {

@@ -445,7 +445,10 @@ pub async fn show(
                 &format!("/repair-orders/{}", order.id),
             )
             .await,
-        ],
+        ]
+        .into_iter()
+        .chain(super::sanbao_cases::order_sections(&state, &who, &order).await)
+        .collect(),
         timeline: timeline(locale, history, &zone),
         due: None,
     };

@@ -138,7 +138,13 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
             ..Filter::default()
         }],
         actions: vec![Action::link(label(locale, "vehicle.new"), "/vehicles/new").primary()],
-        table: vehicle_table(locale, &page.items),
+        table: super::sanbao_cases::with_marks(
+            &state,
+            &who,
+            page.items.iter().map(|v| v.id.clone()).collect(),
+            vehicle_table(locale, &page.items),
+        )
+        .await,
         pager: pager(locale, &page, |n| format!("/vehicles?q={}&page={n}", urlencode(&q))),
     };
     list_page(&ctx, &list)
@@ -323,45 +329,50 @@ pub async fn show(
                 actions
                     .push(Action::link(t("ins.claim_new"), format!("/insurance/claims/new?vehicle_id={}", vehicle.id)));
             }
+            actions.extend(super::sanbao_cases::vehicle_actions(&who, &vehicle.id, &vehicle.store_id));
             actions.push(Action::link(t("action.edit"), format!("/vehicles/{}/edit", vehicle.id)));
             actions
         },
-        sections: vec![
-            Section { title: t("vehicle.title"), pairs, ..Section::default() },
-            Section {
-                title: t("customer.history"),
-                table: Some(super::repair_orders::order_table(locale, &repair_orders, &zone)),
-                ..Section::default()
-            },
-            Section {
-                title: t("vehicle.owners"),
-                table: Some(Table {
-                    columns: vec![
-                        Column::new(t("vehicle.owner")),
-                        Column::new(t("vehicle.from_on")),
-                        Column::new(t("vehicle.to_on")),
-                    ],
-                    rows: owner_rows,
-                    empty: t("list.empty"),
-                }),
-                form: Some(change_owner),
-                ..Section::default()
-            },
-            Section {
-                title: t("vehicle.readings"),
-                table: Some(Table {
-                    columns: vec![
-                        Column::new(t("print.date")),
-                        Column::right(t("vehicle.odometer_km")),
-                        Column::new(""),
-                        Column::new(t("customer.notes")),
-                    ],
-                    rows: reading_rows,
-                    empty: t("list.empty"),
-                }),
-                ..Section::default()
-            },
-        ],
+        sections: super::sanbao_cases::vehicle_section(&state, &who, &vehicle.id)
+            .await
+            .into_iter()
+            .chain([
+                Section { title: t("vehicle.title"), pairs, ..Section::default() },
+                Section {
+                    title: t("customer.history"),
+                    table: Some(super::repair_orders::order_table(locale, &repair_orders, &zone)),
+                    ..Section::default()
+                },
+                Section {
+                    title: t("vehicle.owners"),
+                    table: Some(Table {
+                        columns: vec![
+                            Column::new(t("vehicle.owner")),
+                            Column::new(t("vehicle.from_on")),
+                            Column::new(t("vehicle.to_on")),
+                        ],
+                        rows: owner_rows,
+                        empty: t("list.empty"),
+                    }),
+                    form: Some(change_owner),
+                    ..Section::default()
+                },
+                Section {
+                    title: t("vehicle.readings"),
+                    table: Some(Table {
+                        columns: vec![
+                            Column::new(t("print.date")),
+                            Column::right(t("vehicle.odometer_km")),
+                            Column::new(""),
+                            Column::new(t("customer.notes")),
+                        ],
+                        rows: reading_rows,
+                        empty: t("list.empty"),
+                    }),
+                    ..Section::default()
+                },
+            ])
+            .collect(),
         timeline: timeline(locale, history, &zone),
         due: None,
     };

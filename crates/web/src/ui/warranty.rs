@@ -1321,6 +1321,7 @@ async fn render_settings(
         }),
         actions: vec![
             Action::link(t("pr.rules.title"), format!("/warranty/settings/{}/returns", urlencode(brand))),
+            Action::link(t("sbc.brand_terms"), format!("/sanbao-terms/{}", crate::extract::urlencode(brand))),
             Action::link(t("action.back"), "/warranty/settings"),
         ],
         sections: vec![

@@ -57,6 +57,7 @@ pub fn subject_href(item: &DueItemView) -> Option<String> {
         "repair_order" => "/repair-orders",
         "insurance_policy" => "/insurance/policies",
         "insurance_claim" => "/insurance/claims",
+        "sanbao_case" => "/sanbao-cases",
         _ => return None,
     };
     Some(format!("{base}/{}", item.subject_id))

@@ -8,6 +8,7 @@ mod followup;
 mod insurance;
 mod openapi;
 mod returns;
+mod sanbao_cases;
 mod statements;
 mod ui;
 

@@ -11,6 +11,7 @@ pub mod insurance;
 mod org;
 mod repair_orders;
 pub mod returns;
+pub mod sanbao_cases;
 mod statements;
 mod vehicles;
 mod worklist;
