@@ -24,6 +24,7 @@ pub mod stores;
 pub mod users;
 pub mod vehicles;
 pub mod warranty;
+pub mod warranty_flow;
 mod writer;
 
 use futures::future::BoxFuture;
