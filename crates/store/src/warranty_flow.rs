@@ -94,11 +94,7 @@ pub struct PreauthFilter {
     pub limit: i64,
 }
 
-pub async fn list_preauths(
-    tx: &mut Tx,
-    filter: &PreauthFilter,
-    count_cap: i64,
-) -> StoreResult<(Vec<PreauthRow>, i64)> {
+pub async fn list_preauths(tx: &mut Tx, filter: &PreauthFilter, count_cap: i64) -> StoreResult<(Vec<PreauthRow>, i64)> {
     let build = |select: &str| {
         let mut query = Query::new(select);
         query.push(" WHERE store_id IN ").bind_list(&filter.stores);

@@ -154,8 +154,7 @@ pub async fn board(app: &App, actor: &Actor, store_id: Option<&str>) -> AppResul
         }
     }
     let this_month: Vec<&DecidedRow> = decided.iter().filter(|d| d.decided_at >= from).collect();
-    let rejected_last_month =
-        decided.iter().filter(|d| d.decided_at < from && d.state == "rejected").count() as u64;
+    let rejected_last_month = decided.iter().filter(|d| d.decided_at < from && d.state == "rejected").count() as u64;
     let (mut rejected, mut cut, mut approved, mut missed_amount) = (0, 0, Money::ZERO, Money::ZERO);
     for claim in &this_month {
         let (claimed, paid) = (Money::from_fen(claim.claimed_fen), Money::from_fen(claim.approved_fen));

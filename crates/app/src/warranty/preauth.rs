@@ -109,9 +109,8 @@ async fn need_of(tx: &mut Tx, order: &RepairOrderRow) -> AppResult<Need> {
         .collect();
     let amount: Money = items.iter().map(|item| Money::from_fen(item.amount_fen)).sum();
     let operations: Vec<String> = items.iter().filter(|i| i.kind == "labor").map(|i| i.code.clone()).collect();
-    let vehicle = vehicles::get(tx, std::slice::from_ref(&order.store_id), &order.vehicle_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let vehicle =
+        vehicles::get(tx, std::slice::from_ref(&order.store_id), &order.vehicle_id).await?.ok_or(AppError::NotFound)?;
     let settings = settings_of(claims_store::brand(tx, &vehicle.brand).await?.as_ref());
     let reasons = match &settings {
         Some(settings) if !items.is_empty() => preauth_reasons(settings, amount, &operations),
@@ -212,8 +211,7 @@ pub async fn request(app: &App, actor: &Actor, input: PreauthInput) -> AppResult
                     return Err(AppError::Conflict("preauth_pending"));
                 }
                 let day = clock::local_date(now, &zone);
-                let sequence =
-                    counters::next(tx, &order.store_id, &format!("PA-{}", day.strftime("%Y%m%d"))).await?;
+                let sequence = counters::next(tx, &order.store_id, &format!("PA-{}", day.strftime("%Y%m%d"))).await?;
                 let now_ms = now.as_millisecond();
                 let row = PreauthRow {
                     id: new_id(),
@@ -309,7 +307,8 @@ pub async fn decide(
                 }
                 row.version += 1;
                 let view = PreauthView::new(row, &zone);
-                let after = json!({"state": view.state, "approval_no": view.approval_no, "reason": view.decision_reason});
+                let after =
+                    json!({"state": view.state, "approval_no": view.approval_no, "reason": view.decision_reason});
                 audit::record(
                     tx,
                     &actor,

@@ -114,10 +114,13 @@ pub fn tally(claims: &[DecidedClaim], dimension: Dimension) -> Vec<RateRow> {
 /// `part` of `whole` in percent, one decimal place, half-up; zero of nothing.
 pub fn rate(part: u64, whole: u64) -> Decimal {
     if whole == 0 {
-        return Decimal::ZERO;
+        return Decimal::new(0, 1);
     }
-    (Decimal::from(part) * Decimal::ONE_HUNDRED / Decimal::from(whole))
-        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    let mut percent = (Decimal::from(part) * Decimal::ONE_HUNDRED / Decimal::from(whole))
+        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    // Always one place, so a column of rates lines up (50.0, 66.7).
+    percent.rescale(1);
+    percent
 }
 
 #[cfg(test)]
@@ -159,7 +162,8 @@ mod tests {
     fn rates_round_half_up_and_nothing_decided_is_zero() {
         assert_eq!(rate(1, 8).to_string(), "12.5");
         assert_eq!(rate(1, 3).to_string(), "33.3");
-        assert_eq!(rate(0, 0), Decimal::ZERO);
+        assert_eq!(rate(0, 0).to_string(), "0.0");
+        assert_eq!(rate(1, 2).to_string(), "50.0");
         assert_eq!(Dimension::parse("failure_code"), Some(Dimension::FailureCode));
     }
 }

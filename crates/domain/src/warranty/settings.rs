@@ -103,8 +103,9 @@ pub fn validate(settings: &BrandSettings) -> Result<(), Violations> {
         if limit.role.trim().is_empty() {
             violations.push(Violation::new(format!("goodwill_chain[{index}].role"), "required"));
         } else if crate::access::Role::parse(limit.role.trim()).is_none() {
-            violations
-                .push(Violation::new(format!("goodwill_chain[{index}].role"), "unknown_value").with("detail", &limit.role));
+            violations.push(
+                Violation::new(format!("goodwill_chain[{index}].role"), "unknown_value").with("detail", &limit.role),
+            );
         }
         if limit.up_to.is_negative() {
             violations.push(

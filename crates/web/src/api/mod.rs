@@ -10,6 +10,7 @@ pub mod org;
 pub mod repair_orders;
 pub mod rules;
 pub mod warranty;
+pub mod warranty_flow;
 pub mod worklist;
 
 use serde_json::Value;

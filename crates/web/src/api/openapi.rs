@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, warranty, worklist};
+use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, warranty, warranty_flow, worklist};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,8 @@ use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, w
         repair_orders::list, repair_orders::create, repair_orders::get, repair_orders::action,
         warranty::list, warranty::create, warranty::get, warranty::patch, warranty::action, warranty::export,
         warranty::list_settings, warranty::get_settings, warranty::patch_settings, warranty::import,
+        warranty_flow::list, warranty_flow::create, warranty_flow::get, warranty_flow::action,
+        warranty_flow::board, warranty_flow::rates, warranty_flow::month, warranty_flow::month_zip,
         worklist::get, worklist::create, worklist::done, worklist::cancel,
         rules::list, rules::eval,
         follow_ups::archive, follow_ups::complete_archive, follow_ups::record_call, follow_ups::registers,

@@ -15,6 +15,7 @@ pub mod rules;
 pub mod vehicles;
 pub mod view;
 pub mod warranty;
+pub mod warranty_flow;
 pub mod worklist;
 
 use askama::Template;
@@ -105,6 +106,12 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
             items: {
                 let mut items =
                     vec![item("nav.warranty_claims", "/warranty-claims"), item("nav.eligibility", "/sanbao")];
+                items.extend([
+                    item("wcf.preauths", "/warranty/preauths"),
+                    item("wcf.archive", "/warranty/archive"),
+                    item("wcf.board", "/warranty/board"),
+                    item("wcf.rates", "/warranty/rates"),
+                ]);
                 if actor.has_group_role() && actor.can_anywhere(Permission::WarrantySettings) {
                     items.push(item("nav.warranty_settings", "/warranty/settings"));
                 }

@@ -437,7 +437,10 @@ pub async fn show(
                 ..Section::default()
             },
             Section { title: t("ro.items"), table: Some(item_table(locale, &order)), ..Section::default() },
-        ],
+        ]
+        .into_iter()
+        .chain(super::warranty_flow::order_section(&state, &who, &order.id).await)
+        .collect(),
         timeline: timeline(locale, history, &zone),
         due: None,
     };

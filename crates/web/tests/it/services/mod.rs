@@ -3,6 +3,7 @@
 
 mod audit;
 pub mod claims;
+mod claims_flow;
 mod customers;
 mod group_commit;
 mod insurance;
