@@ -1,12 +1,14 @@
 //! 索赔档案 (W4): a month's claims with their documents, as a manufacturer's audit asks for them, and the
 //! month's archive as one zip: an index, and per claim its content, every version as sent, its returns and
-//! decisions, and its history from the audit trail.
+//! decisions, its history from the audit trail, and its photos, invoices and checklists (the attachments).
 
 use std::io::Write;
 
 use claimdesk_domain::Money;
 use claimdesk_domain::access::Permission;
+use claimdesk_domain::attachment::OwnerKind;
 use claimdesk_domain::{Violation, Violations};
+use claimdesk_store::attachments as attachment_store;
 use claimdesk_store::audit as store_audit;
 use claimdesk_store::job;
 use claimdesk_store::warranty::{self as store, ClaimFilter};
@@ -16,6 +18,7 @@ use serde::Serialize;
 use super::board::parse_month;
 use super::{ClaimView, load_view};
 use crate::actor::Actor;
+use crate::attachments::{self, AttachmentRow, Owner};
 use crate::error::{AppError, AppResult};
 use crate::{App, clock};
 
@@ -32,6 +35,14 @@ pub struct Document {
     /// The version a `version` document holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_no: Option<i64>,
+    /// An `attachment` (photo, invoice, checklist, document): its id, to open it from the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<String>,
+    /// The kind of an attachment (photo, invoice, checklist, document).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub file_kind: String,
+    #[serde(skip)]
+    hash: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,12 +60,15 @@ pub struct ArchiveMonth {
     pub approved: Money,
 }
 
-fn documents(claim: &ClaimView, store_code: &str) -> Vec<Document> {
+fn documents(claim: &ClaimView, store_code: &str, files: &[AttachmentRow]) -> Vec<Document> {
     let folder = format!("{store_code}/{}", claim.number);
     let document = |kind: &str, name: String, version_no| Document {
         kind: kind.into(),
         path: format!("{folder}/{name}"),
         version_no,
+        attachment_id: None,
+        file_kind: String::new(),
+        hash: String::new(),
     };
     let mut documents = vec![document("claim", "claim.json".into(), None)];
     for version in &claim.versions {
@@ -62,6 +76,16 @@ fn documents(claim: &ClaimView, store_code: &str) -> Vec<Document> {
         documents.push(document("version", format!("version-{no}.json"), Some(no)));
     }
     documents.push(document("history", "history.json".into(), None));
+    // Files keep their names, prefixed with their position so two photos named alike do not collide.
+    for (index, file) in files.iter().enumerate() {
+        let name = file.file_name.replace(['/', '\\'], "_");
+        documents.push(Document {
+            attachment_id: Some(file.id.clone()),
+            file_kind: file.kind.clone(),
+            hash: file.hash.clone(),
+            ..document("attachment", format!("files/{:02}-{name}", index + 1), None)
+        });
+    }
     documents
 }
 
@@ -96,10 +120,13 @@ pub async fn month(app: &App, actor: &Actor, month: &str, store_id: Option<&str>
                     let zone = actor.time_zone(&row.store_id).to_string();
                     let code =
                         codes.iter().find(|(id, _)| *id == row.store_id).map(|(_, c)| c.clone()).unwrap_or_default();
+                    let owner = Owner::new(OwnerKind::WarrantyClaim, &row.id);
+                    let files = attachments::of_owner_in(tx, &row.store_id, &owner).await?;
                     let view = load_view(tx, row, &zone).await?;
                     claimed += view.amounts.total;
                     approved += view.approved.unwrap_or(Money::ZERO);
-                    claims.push(ArchivedClaim { documents: documents(&view, &code), claim: view, store_code: code });
+                    let documents = documents(&view, &code, &files);
+                    claims.push(ArchivedClaim { documents, claim: view, store_code: code });
                 }
                 Ok::<_, AppError>(ArchiveMonth { month, claims, claimed, approved })
             })
@@ -116,7 +143,14 @@ fn csv_field(text: &str) -> String {
 pub async fn month_zip(app: &App, actor: &Actor, month_text: &str, store_id: Option<&str>) -> AppResult<Vec<u8>> {
     let archive = month(app, actor, month_text, store_id).await?;
     let ids: Vec<String> = archive.claims.iter().map(|c| c.claim.id.clone()).collect();
-    let histories = app
+    let files: Vec<(String, String)> = archive
+        .claims
+        .iter()
+        .flat_map(|c| {
+            c.documents.iter().filter(|d| !d.hash.is_empty()).map(|d| (c.claim.store_id.clone(), d.hash.clone()))
+        })
+        .collect();
+    let (histories, blobs) = app
         .db
         .read(job(move |tx| {
             Box::pin(async move {
@@ -124,7 +158,13 @@ pub async fn month_zip(app: &App, actor: &Actor, month_text: &str, store_id: Opt
                 for id in &ids {
                     all.push(store_audit::for_entity(tx, "warranty_claim", id).await?);
                 }
-                Ok::<_, AppError>(all)
+                let mut blobs = std::collections::HashMap::new();
+                for (store_id, hash) in files {
+                    if let Some(bytes) = attachment_store::blob(tx, &store_id, &hash).await? {
+                        blobs.insert(hash, bytes);
+                    }
+                }
+                Ok::<_, AppError>((all, blobs))
             })
         }))
         .await?;
@@ -159,6 +199,13 @@ pub async fn month_zip(app: &App, actor: &Actor, month_text: &str, store_id: Opt
         );
         index.push('\n');
         for document in &entry.documents {
+            if document.kind == "attachment" {
+                // Photos and PDFs are compressed already: stored as they are.
+                let stored = options.compression_method(zip::CompressionMethod::Stored);
+                zip.start_file(document.path.as_str(), stored).map_err(zip_error)?;
+                zip.write_all(blobs.get(&document.hash).map(Vec::as_slice).unwrap_or_default()).map_err(io)?;
+                continue;
+            }
             let body = match document.kind.as_str() {
                 "claim" => json(claim)?,
                 "history" => {

@@ -977,6 +977,10 @@ async fn claim_detail_page(
             ..Section::default()
         });
     }
+    let owner = claimdesk_app::attachments::Owner::new(claimdesk_domain::attachment::OwnerKind::InsuranceClaim, &c.id);
+    sections.push(
+        crate::ui::attachments::section(state, who, owner, &c.store_id, &format!("/insurance/claims/{}", c.id)).await,
+    );
     let ctx = Ctx::new(who, "ins.claim", "/insurance/claims").titled(c.number.clone()).flash(flash);
     let view = DetailView {
         title: format!("{} {}", t("ins.claim"), c.number),

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod attachments;
 pub mod calendar;
 pub mod customers;
 pub mod follow_ups;

@@ -437,6 +437,14 @@ pub async fn show(
                 ..Section::default()
             },
             Section { title: t("ro.items"), table: Some(item_table(locale, &order)), ..Section::default() },
+            crate::ui::attachments::section(
+                &state,
+                &who,
+                claimdesk_app::attachments::Owner::new(claimdesk_domain::attachment::OwnerKind::RepairOrder, &order.id),
+                &order.store_id,
+                &format!("/repair-orders/{}", order.id),
+            )
+            .await,
         ]
         .into_iter()
         .chain(super::warranty_flow::order_section(&state, &who, &order.id).await)

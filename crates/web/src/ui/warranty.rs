@@ -880,6 +880,11 @@ pub async fn show(
         },
     ];
     sections.extend(super::warranty_flow::goodwill_section(locale, &claim));
+    // Photos, invoices and checklists: the mis-claim checks read them (photo missing, checklist, reused files).
+    let owner = claimdesk_app::attachments::Owner::new(claimdesk_domain::attachment::OwnerKind::WarrantyClaim, &id);
+    sections.push(
+        super::attachments::section(&state, &who, owner, &claim.store_id, &format!("/warranty-claims/{id}")).await,
+    );
     if claim.actions.contains(&"return") {
         sections.push(Section {
             title: t("wc.action.return"),

@@ -6,13 +6,14 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use claimdesk_app::AppError;
 use claimdesk_app::repair_orders;
 use claimdesk_app::warranty::goodwill::GoodwillDecision;
 use claimdesk_app::warranty::preauth::{PreauthDecision, PreauthInput};
-use claimdesk_app::warranty::{self, ActionInput, ClaimListQuery, archive, board, goodwill, preauth};
+use claimdesk_app::warranty::{self, ActionInput, CatalogueKind, ClaimListQuery, archive, board, goodwill, preauth};
+use claimdesk_app::{AppError, attachments};
 use claimdesk_domain::Money;
 use claimdesk_domain::access::Role;
+use claimdesk_domain::attachment::OwnerKind;
 use claimdesk_domain::warranty::checks::{CheckRule, Severity};
 use claimdesk_domain::warranty::decision::LineVerdict;
 use claimdesk_domain::warranty::goodwill::{ApprovalLimit, GoodwillSplit};
@@ -315,5 +316,66 @@ async fn the_archive_finds_claims_by_part_and_clerk_and_packs_the_month_and_the_
         .await;
         let wrong = fields(wrong);
         assert!(has(&wrong, "by", "unknown_value") && has(&wrong, "from", "month_format"), "{wrong:?}");
+    }
+}
+
+const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 2, 3];
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+
+async fn attach(
+    world: &World,
+    actor: &claimdesk_app::actor::Actor,
+    claim_id: &str,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+) {
+    let owner = attachments::Owner::new(OwnerKind::WarrantyClaim, claim_id);
+    let upload =
+        attachments::Upload { kind: kind.into(), file_name: name.into(), bytes: bytes.to_vec(), note: String::new() };
+    attachments::upload(&world.app, actor, owner, upload).await.expect("upload");
+}
+
+#[tokio::test]
+async fn photos_and_checklists_come_from_the_attachments_and_a_photo_used_twice_stops_the_second_claim() {
+    for which in backends() {
+        let world = World::new(which).await;
+        let admin = set_up_brand(&world).await;
+        let codes = "code,description,checklist,photos\nP0300,发动机失火,是,是".lines();
+        let rows: Vec<Vec<String>> = codes.map(|l| l.split(',').map(str::to_string).collect()).collect();
+        warranty::import_catalogue(&world.app, &admin, "广汽本田", CatalogueKind::FailureCodes, rows).await.unwrap();
+        let clerk = world.person("bj01.clerk", Some(&world.store_a), Role::WarrantyClerk).await;
+        let manager = world.person("bj01.manager", Some(&world.store_a), Role::Supervisor).await;
+
+        let order = warranty_order(&world, &clerk, 621).await;
+        let draft = warranty::create(&world.app, &clerk, claim_input(&order)).await.unwrap();
+        let first = warranty::update(&world.app, &clerk, &draft.id, corrected_lines(&draft, "2")).await.unwrap();
+        let bare = warranty::check(&world.app, &clerk, &first.id, BTreeMap::new()).await.unwrap();
+        let rules: Vec<&str> = bare.claim.findings.iter().map(|f| f.rule.as_str()).collect();
+        assert!(!bare.passed, "{which:?}");
+        assert!(rules.contains(&"photo_missing") && rules.contains(&"checklist_missing"), "{which:?}: {rules:?}");
+
+        attach(&world, &clerk, &first.id, "photo", "故障照片.jpg", JPEG).await;
+        attach(&world, &clerk, &first.id, "checklist", "检点表.pdf", PDF).await;
+        let passed = warranty::check(&world.app, &clerk, &first.id, BTreeMap::new()).await.unwrap();
+        assert!(passed.passed, "{which:?}: {:?}", passed.claim.findings);
+        warranty::act(&world.app, &clerk, &first.id, "submit", ActionInput::default()).await.unwrap();
+
+        let order = warranty_order(&world, &clerk, 622).await;
+        let draft = warranty::create(&world.app, &clerk, claim_input(&order)).await.unwrap();
+        let second = warranty::update(&world.app, &clerk, &draft.id, corrected_lines(&draft, "2")).await.unwrap();
+        attach(&world, &clerk, &second.id, "photo", "photo.jpg", JPEG).await;
+        attach(&world, &clerk, &second.id, "checklist", "checklist.pdf", b"%PDF-1.4\nanother checklist\n%%EOF\n").await;
+        let stopped = warranty::check(&world.app, &clerk, &second.id, BTreeMap::new()).await.unwrap();
+        assert!(!stopped.passed, "{which:?}");
+        let reused = stopped.claim.findings.iter().find(|f| f.rule == "attachment_reused").expect("reused photo");
+        assert_eq!(reused.params.get("claim_no"), Some(&first.number), "{which:?}: {reused:?}");
+
+        let bytes = archive::month_zip(&world.app, &manager, "2024-05", None).await.unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut photo = Vec::new();
+        zip.by_name(&format!("BJ01/{}/files/01-故障照片.jpg", first.number)).unwrap().read_to_end(&mut photo).unwrap();
+        assert_eq!(photo, JPEG, "{which:?}: the photo's bytes as uploaded");
+        assert!(zip.by_name(&format!("BJ01/{}/files/02-检点表.pdf", first.number)).is_ok());
     }
 }
