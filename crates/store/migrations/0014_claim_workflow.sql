@@ -53,6 +53,8 @@ CREATE INDEX warranty_goodwill_approvals_claim ON warranty_goodwill_approvals (s
 
 -- Archive search by part number: the claims whose lines name the part.
 CREATE INDEX warranty_claim_lines_code ON warranty_claim_lines (store_id, code, claim_id);
+-- The archive search by failure code within a period (a manufacturer's audit of one fault over a month).
+CREATE INDEX warranty_claims_store_failure_date ON warranty_claims (store_id, failure_code, repair_date);
 -- The month view and the archive zip read a store's claims by repair date.
 CREATE INDEX warranty_claims_store_repair_date ON warranty_claims (store_id, repair_date);
 -- The board and the rates read the claims decided in a month.

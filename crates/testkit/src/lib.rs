@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod demo_claims;
+pub mod demo_claimsflow;
 pub mod import_file;
 pub mod names;
 

@@ -86,7 +86,7 @@ async fn wait_for_path(client: &Client, check: impl Fn(&str) -> bool) -> String 
     }
 }
 
-async fn fill(client: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     let field = client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
     field.clear().await.expect("clear");
     field.send_keys(text).await.expect("type");
@@ -104,7 +104,7 @@ async fn log_in(client: &Client, base: &str, username: &str) {
     wait_for_path(client, |path| !path.starts_with("/login")).await;
 }
 
-fn screens_dir() -> PathBuf {
+pub(crate) fn screens_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target-screens")
 }
 
@@ -487,7 +487,7 @@ async fn choose(client: &Client, css: &str, value: &str) -> Result<(), String> {
 
 /// Clicks a link or submit button and waits until the next page has replaced this one (a form that posts back
 /// to the same URL would otherwise be read before the answer arrives).
-async fn click(client: &Client, css: &str) -> Result<(), String> {
+pub(crate) async fn click(client: &Client, css: &str) -> Result<(), String> {
     client.find(Locator::Css(css)).await.map_err(|e| format!("{css}: {e}"))?;
     click_and_wait(client, css).await;
     Ok(())
@@ -497,7 +497,7 @@ async fn state_tag(client: &Client) -> String {
     client.find(Locator::Css("main h1 .tag")).await.expect("state tag").text().await.unwrap_or_default()
 }
 
-async fn page_text(client: &Client) -> String {
+pub(crate) async fn page_text(client: &Client) -> String {
     client.find(Locator::Css("main")).await.expect("main").text().await.unwrap_or_default()
 }
 
@@ -617,6 +617,7 @@ async fn clerks_day(client: &Client, base: &str, vehicle_id: &str, odometer: i64
     }
     let png = client.screenshot().await.map_err(|e| e.to_string())?;
     std::fs::write(screens_dir().join("claim-found-by-search.png"), png).expect("screenshot");
+    crate::browser_claimsflow::archive_and_board(client, base, &claim_path).await?;
     let _ = order_path;
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! 1, 8 and 16 clients), `reads` (latency of reads and searches at size, and resident memory). `all` runs
 //! each in turn. A new part is a module with a `run` function and a line in [`run`].
 
+mod claims;
 mod http;
 mod import;
 mod reads;
@@ -17,7 +18,7 @@ use crate::config::Config;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Which part to run: all, rules, writes, reads, import.
+    /// Which part to run: all, rules, writes, reads, import, claims.
     #[arg(default_value = "all")]
     part: String,
     /// Seconds each measurement runs.
@@ -33,6 +34,9 @@ pub struct Args {
     /// Customers loaded for `reads`.
     #[arg(long, default_value_t = reads::DEFAULT_SIZE)]
     size: usize,
+    /// Claims the `claims` part fills the table to before measuring its reads.
+    #[arg(long, default_value_t = claims::DEFAULT_CLAIMS)]
+    claims: usize,
     /// `reads` only: measure this database, already loaded by `claimdesk demo --size N`, instead of
     /// loading a fresh one (the load of 1,000,000 customers takes minutes).
     #[arg(long)]
@@ -50,6 +54,7 @@ pub async fn run(_config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     match args.part.as_str() {
         "rules" => rules::run(args.seconds)?,
         "import" => import::run(args.rows).await?,
+        "claims" => claims::run(pg, args.seconds, args.claims).await?,
         "writes" => {
             writes::run(pg, args.seconds, writes_stores(pg)).await?;
         }
@@ -65,7 +70,7 @@ pub async fn run(_config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             reads::run(None, args.size, args.seconds, None).await?;
             import::run(args.rows).await?;
         }
-        other => anyhow::bail!("unknown bench part {other}: all, rules, writes, reads, import"),
+        other => anyhow::bail!("unknown bench part {other}: all, rules, writes, reads, import, claims"),
     }
     Ok(ExitCode::SUCCESS)
 }
