@@ -43,7 +43,6 @@ fn item(kind: &str, code: &str, description: &str, amount: &str, price: &str) ->
         quantity: (!labor).then(|| amount.into()),
         unit_price: Some(price.into()),
         payer: "warranty".into(),
-        ..ItemInput::default()
     }
 }
 

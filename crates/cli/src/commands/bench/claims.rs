@@ -304,7 +304,7 @@ async fn fill(
             .await
             .map_err(|e| anyhow::anyhow!("filling claims: {e}"))?;
         n = end;
-        if n % 100_000 == 0 {
+        if n.is_multiple_of(100_000) {
             println!("    … {n} claims");
         }
     }
@@ -371,9 +371,7 @@ pub async fn run(pg: Option<&str>, seconds: u64, total: usize) -> anyhow::Result
                     "SELECT id FROM users WHERE username = $1",
                     claimdesk_store::args!["bench1.clerk"],
                 );
-                Ok::<_, anyhow::Error>(
-                    query::fetch_optional(tx, &query).await?.ok_or_else(|| anyhow::anyhow!("no clerk"))?,
-                )
+                query::fetch_optional(tx, &query).await?.ok_or_else(|| anyhow::anyhow!("no clerk"))
             })
         }))
         .await?;
