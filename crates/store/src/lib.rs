@@ -29,6 +29,7 @@ pub mod table;
 pub mod users;
 pub mod vehicles;
 pub mod warranty;
+pub mod warranty_flow;
 mod writer;
 
 use futures::future::BoxFuture;

@@ -18,6 +18,7 @@ pub struct BrandRow {
     pub preauth_threshold_fen: i64,
     pub checks_json: String,
     pub goodwill_chain_json: String,
+    pub preauth_ops_json: String,
     pub created_at: i64,
     pub updated_at: i64,
     pub version: i64,
@@ -25,7 +26,7 @@ pub struct BrandRow {
 
 const BRAND_COLUMNS: &str = "brand, sanbao_months, sanbao_km, warranty_months, warranty_km, parts_warranty_months, \
     parts_warranty_km, labor_rate_fen, filing_window_days, preauth_threshold_fen, checks_json, goodwill_chain_json, \
-    created_at, updated_at, version";
+    preauth_ops_json, created_at, updated_at, version";
 
 impl BrandRow {
     fn editable(&self) -> Vec<(&'static str, Arg)> {
@@ -41,6 +42,7 @@ impl BrandRow {
             ("preauth_threshold_fen", self.preauth_threshold_fen.into()),
             ("checks_json", Arg::from(&self.checks_json)),
             ("goodwill_chain_json", Arg::from(&self.goodwill_chain_json)),
+            ("preauth_ops_json", Arg::from(&self.preauth_ops_json)),
             ("updated_at", self.updated_at.into()),
         ]
     }
@@ -342,6 +344,8 @@ pub struct ClaimFilter {
     pub from: Option<String>,
     pub to: Option<String>,
     pub clerk_id: Option<String>,
+    /// Claims with a line naming this part number (or labour operation code).
+    pub part_no: Option<String>,
     pub offset: i64,
     pub limit: i64,
 }
@@ -373,6 +377,10 @@ pub async fn list_claims(tx: &mut Tx, filter: &ClaimFilter, count_cap: i64) -> S
         }
         if let Some(clerk) = &filter.clerk_id {
             query.push(" AND clerk_id = ").bind(clerk);
+        }
+        if let Some(part) = &filter.part_no {
+            query.push(" AND id IN (SELECT claim_id FROM warranty_claim_lines WHERE store_id IN ");
+            query.bind_list(&filter.stores).push(" AND code = ").bind(part).push(")");
         }
         query
     };

@@ -10,7 +10,6 @@ use claimdesk_domain::Money;
 use claimdesk_domain::access::{Role, RoleGrant};
 use claimdesk_domain::repair_order::ItemInput;
 use claimdesk_domain::warranty::decision::LineVerdict;
-use claimdesk_domain::warranty::settings::BrandSettings;
 use claimdesk_store::job;
 use claimdesk_store::query::{self, Query};
 use claimdesk_store::stores::StoreRow;
@@ -85,7 +84,7 @@ pub async fn load(app: &App, stores: &[StoreRow], users: &[UserRow]) -> anyhow::
     let system = Actor { display_name: "demo".into(), ..Actor::system(refs.clone()) };
     let error = |e: AppError| anyhow::anyhow!("{e}");
     for spec in &BRANDS {
-        let settings = BrandSettings { labor_rate: Money::yuan(spec.rate), ..BrandSettings::default() };
+        let settings = crate::demo_claimsflow::settings(spec.rate);
         warranty::save_brand(app, &system, spec.brand, settings, None).await.map_err(error)?;
         let parts = rows(std::iter::once("配件号,名称,价格,易损件,部位".to_string()).chain(
             PARTS.iter().enumerate().map(|(i, (_, name, price, area))| {
@@ -108,13 +107,13 @@ pub async fn load(app: &App, stores: &[StoreRow], users: &[UserRow]) -> anyhow::
         let Some(spec) = BRANDS.iter().find(|b| store.brands.contains(b.brand)) else { continue };
         let roles = [Role::WarrantyClerk, Role::ServiceAdvisor];
         let Some(actor) = staff_actor(users, store_ref, "clerk", &roles) else { continue };
-        let (store_id, since) = (store.id.clone(), since.clone());
+        let (store_id, since_date) = (store.id.clone(), since.clone());
         let vehicles: Vec<(String, i64)> = app
             .db
             .read(job(move |tx| {
                 Box::pin(async move {
                     let mut query = Query::new("SELECT id, odometer_km FROM vehicles WHERE store_id = ");
-                    query.bind(&store_id).push(" AND invoice_on >= ").bind(&since);
+                    query.bind(&store_id).push(" AND invoice_on >= ").bind(&since_date);
                     query.push(" AND odometer_km < 40000 ORDER BY id LIMIT 10");
                     query::fetch_all(tx, &query).await
                 })
@@ -177,6 +176,7 @@ pub async fn load(app: &App, stores: &[StoreRow], users: &[UserRow]) -> anyhow::
             .map_err(error)?;
             drive(app, &actor, &claim.id, state).await.map_err(error)?;
         }
+        crate::demo_claimsflow::load_store(app, &actor, &store.id, spec.rate, &part_no(spec, 0), &since).await?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod demo_claims;
+pub mod demo_claimsflow;
 pub mod demo_followup;
 pub mod demo_insurance;
 pub mod demo_returns;

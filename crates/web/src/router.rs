@@ -44,6 +44,13 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/warranty-claims/export", get(warranty::export)),
         ("/warranty-claims/{id}", get(warranty::get).patch(warranty::patch)),
         ("/warranty-claims/{id}/{action}", post(warranty::action)),
+        ("/warranty-preauths", get(warranty_flow::list).post(warranty_flow::create)),
+        ("/warranty-preauths/{id}", get(warranty_flow::get)),
+        ("/warranty-preauths/{id}/{action}", post(warranty_flow::action)),
+        ("/warranty-board", get(warranty_flow::board)),
+        ("/warranty-rates", get(warranty_flow::rates)),
+        ("/warranty-archive/{month}", get(warranty_flow::month)),
+        ("/warranty-archive/{month}/zip", get(warranty_flow::month_zip)),
         ("/warranty-settings", get(warranty::list_settings)),
         ("/warranty-settings/{brand}", get(warranty::get_settings).patch(warranty::patch_settings)),
         ("/warranty-settings/{brand}/{catalogue}", post(warranty::import)),
@@ -231,6 +238,16 @@ fn ui_routes() -> Router<AppState> {
         .route("/warranty-claims/{id}/decide", get(warranty::decide_form).post(warranty::decide))
         .route("/warranty-claims/{id}/print", get(warranty::print))
         .route("/warranty-claims/{id}/do/{action}", post(warranty::action))
+        .route("/warranty-claims/{id}/goodwill/{decision}", post(warranty_flow::goodwill_decide))
+        .route("/warranty/preauths", get(warranty_flow::preauths).post(warranty_flow::preauth_create))
+        .route("/warranty/preauths/new", get(warranty_flow::preauth_new))
+        .route("/warranty/preauths/{id}", get(warranty_flow::preauth_show))
+        .route("/warranty/preauths/{id}/do/{action}", post(warranty_flow::preauth_action))
+        .route("/warranty/archive", get(warranty_flow::archive))
+        .route("/warranty/archive/{month}/zip", get(warranty_flow::archive_zip))
+        .route("/warranty/board", get(warranty_flow::board_page))
+        .route("/warranty/rates", get(warranty_flow::rates_page))
+        .route("/warranty/rates.xlsx", get(warranty_flow::rates_export))
         .route("/warranty/settings", get(warranty::settings_list))
         .route("/warranty/settings/{brand}", get(warranty::settings_show).post(warranty::settings_save))
         .route("/warranty/settings/{brand}/import", post(warranty::settings_import))

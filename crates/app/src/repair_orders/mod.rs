@@ -320,6 +320,7 @@ pub async fn transition(app: &App, actor: &Actor, id: &str, action: &str) -> App
                     rules::transition(&before.status, &action).map_err(|_| AppError::Conflict("illegal_transition"))?;
                 if action == "start" {
                     crate::insurance::claims::check_repair_may_start(tx, &before.store_id, &before.id).await?;
+                    crate::warranty::preauth::check_repair_may_start(tx, &before).await?;
                 }
                 let mut row = before.clone();
                 row.status = next.to_string();

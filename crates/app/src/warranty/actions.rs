@@ -102,6 +102,10 @@ pub async fn act(app: &App, actor: &Actor, id: &str, action: &str, input: Action
                     _ => {}
                 }
                 let next = transition(state, action, outcome).map_err(|_| AppError::Conflict("illegal_transition"))?;
+                if matches!(action, ClaimAction::Submit | ClaimAction::Resubmit) {
+                    let settings = settings_of(store::brand(tx, &row.brand).await?.as_ref());
+                    super::goodwill::require_approved(tx, &row, settings.as_ref()).await?;
+                }
                 row.state = next.as_str().into();
                 match action {
                     ClaimAction::Submit => row.submitted_at = Some(now),

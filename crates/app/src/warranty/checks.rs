@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use claimdesk_domain::Money;
 use claimdesk_domain::access::Permission;
+use claimdesk_domain::attachment::{AttachmentKind, OwnerKind};
 use claimdesk_domain::warranty::checks::{
     self as rules, AccidentRecord, CheckContext, CheckRule, ClaimFacts, EarlierClaim, Finding, LaborFacts, PartFacts,
     Reading,
@@ -20,6 +21,7 @@ use serde::Serialize;
 
 use super::{ClaimView, load_view, settings_of, state_of};
 use crate::actor::Actor;
+use crate::attachments::{self, Owner};
 use crate::error::{AppError, AppResult};
 use crate::{App, audit};
 
@@ -41,6 +43,20 @@ pub(crate) async fn run_checks(
     let codes = store::failure_codes(tx, &row.brand).await?;
     let code = codes.iter().find(|c| c.code == row.failure_code);
     let basis: serde_json::Value = serde_json::from_str(&row.eligibility_json).unwrap_or_default();
+    // Photos, invoices and checklists come from the claim's attachments: a checklist uploaded counts as done,
+    // and every file's content hash is looked up on the store's other claims (one photo, one claim).
+    let owner = Owner::new(OwnerKind::WarrantyClaim, &row.id);
+    let files = attachments::of_owner_in(tx, &row.store_id, &owner).await?;
+    let hashes: Vec<String> = files.iter().map(|f| f.hash.clone()).collect();
+    let mut used_hashes = BTreeMap::new();
+    for (kind, owner_id, hash) in attachments::used_elsewhere_in(tx, &row.store_id, &owner, &hashes).await? {
+        if kind != OwnerKind::WarrantyClaim.as_str() {
+            continue;
+        }
+        if let Some(other) = store::get_claim(tx, std::slice::from_ref(&row.store_id), &owner_id).await? {
+            used_hashes.entry(hash).or_insert(other.number);
+        }
+    }
     let facts = ClaimFacts {
         claim_no: row.number.clone(),
         vin: row.vin.clone(),
@@ -66,11 +82,11 @@ pub(crate) async fn run_checks(
                 area: catalogue.iter().find(|p| p.part_no == l.code).map(|p| p.area.clone()).filter(|a| !a.is_empty()),
             })
             .collect(),
-        attachment_hashes: Vec::new(),
-        photos: 0,
+        attachment_hashes: hashes,
+        photos: files.iter().filter(|f| f.kind == AttachmentKind::Photo.as_str()).count(),
         photos_required: code.is_some_and(|c| c.photos_required),
         checklist_required: code.is_some_and(|c| c.checklist_required),
-        checklist_done: row.checklist_done,
+        checklist_done: row.checklist_done || files.iter().any(|f| f.kind == AttachmentKind::Checklist.as_str()),
         inside_periods: basis["inside_periods"].as_bool().unwrap_or(false),
     };
 
@@ -129,7 +145,7 @@ pub(crate) async fn run_checks(
         let date = crate::clock::local_date(crate::clock::from_ms(order.checked_in_at), time_zone);
         accidents.push(AccidentRecord { reference: order.number.clone(), date, part_nos, areas });
     }
-    let context = CheckContext { earlier_claims, readings, accidents, used_hashes: BTreeMap::new() };
+    let context = CheckContext { earlier_claims, readings, accidents, used_hashes };
     Ok(rules::run(&facts, &context, &settings.checks))
 }
 

@@ -619,6 +619,8 @@ pub struct ClaimListQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub clerk_id: Option<String>,
+    /// A part number or labour operation code on one of the claim's lines.
+    pub part_no: Option<String>,
     pub store_id: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
@@ -628,7 +630,7 @@ fn filled(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
-/// Claims by state, VIN, number, failure code, repair date and clerk; newest first.
+/// Claims by state, VIN, number, failure code, part, repair date and clerk; newest first (the archive search).
 pub async fn list(app: &App, actor: &Actor, query: ClaimListQuery) -> AppResult<Page<ClaimView>> {
     actor.require_anywhere(Permission::WarrantyRead)?;
     let request = PageRequest::new(query.page, query.per_page);
@@ -642,6 +644,7 @@ pub async fn list(app: &App, actor: &Actor, query: ClaimListQuery) -> AppResult<
         from: filled(query.from),
         to: filled(query.to),
         clerk_id: filled(query.clerk_id),
+        part_no: filled(query.part_no).map(|v| v.to_uppercase()),
         offset: request.offset(),
         limit: request.per_page,
     };

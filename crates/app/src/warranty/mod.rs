@@ -3,9 +3,13 @@
 //! resubmissions, settlement, and the filing due item.
 
 mod actions;
+pub mod archive;
+pub mod board;
 mod checks;
 mod claims;
 pub mod filing;
+pub mod goodwill;
+pub mod preauth;
 mod settings;
 
 pub use actions::{ActionInput, act};
@@ -146,6 +150,8 @@ pub struct ClaimView {
     /// Override reasons by rule id.
     pub overrides: BTreeMap<String, String>,
     pub goodwill: Option<serde_json::Value>,
+    /// 善意索赔: the approval chain and where the claim stands in it.
+    pub goodwill_chain: Option<goodwill::ChainView>,
     /// 预授权: the amount is above the manufacturer's threshold.
     pub preauth_required: bool,
     pub lines: Vec<LineView>,
@@ -209,6 +215,7 @@ impl ClaimView {
             findings: serde_json::from_str(&row.findings_json).unwrap_or_default(),
             overrides: serde_json::from_str(&row.overrides_json).unwrap_or_default(),
             goodwill: row.goodwill_json.as_deref().and_then(|text| serde_json::from_str(text).ok()),
+            goodwill_chain: None,
             preauth_required: settings
                 .is_some_and(|s| claimdesk_domain::warranty::settings::needs_preauthorisation(s, amounts.total)),
             lines: line_rows.iter().map(LineView::from).collect(),
@@ -280,6 +287,7 @@ pub(crate) fn settings_of(row: Option<&BrandRow>) -> Option<BrandSettings> {
         preauth_threshold: Money::from_fen(row.preauth_threshold_fen),
         checks: serde_json::from_str(&row.checks_json).unwrap_or_default(),
         goodwill_chain: serde_json::from_str(&row.goodwill_chain_json).unwrap_or_default(),
+        preauth_operations: serde_json::from_str(&row.preauth_ops_json).unwrap_or_default(),
     })
 }
 
@@ -290,7 +298,10 @@ pub(crate) async fn load_view(tx: &mut Tx, row: ClaimRow, time_zone: &str) -> Ap
     let versions = store::versions(tx, &row.store_id, &row.id).await?;
     let brand = store::brand(tx, &row.brand).await?;
     let settings = settings_of(brand.as_ref());
-    Ok(ClaimView::new(row, &line_rows, returns, versions, settings.as_ref(), time_zone))
+    let chain = goodwill::chain_view(tx, &row, settings.as_ref(), time_zone).await?;
+    let mut view = ClaimView::new(row, &line_rows, returns, versions, settings.as_ref(), time_zone);
+    view.goodwill_chain = chain;
+    Ok(view)
 }
 
 /// The claim as it leaves the dealer: what a version keeps and the manufacturer's export carries.

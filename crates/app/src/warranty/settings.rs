@@ -121,6 +121,8 @@ pub async fn save_brand(
                     checks_json: serde_json::to_string(&settings.checks).map_err(anyhow::Error::from)?,
                     goodwill_chain_json: serde_json::to_string(&settings.goodwill_chain)
                         .map_err(anyhow::Error::from)?,
+                    preauth_ops_json: serde_json::to_string(&settings.preauth_operations)
+                        .map_err(anyhow::Error::from)?,
                     created_at: now,
                     updated_at: now,
                     version: 1,

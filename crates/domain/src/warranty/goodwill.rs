@@ -64,6 +64,55 @@ pub fn approver(chain: &[ApprovalLimit], shares: &GoodwillShares) -> Option<Stri
     ordered.into_iter().find(|limit| amount <= limit.up_to).map(|limit| limit.role.clone())
 }
 
+/// The steps of the chain a goodwill claim needs, in order: every step from the lowest limit up to and
+/// including the first whose limit covers what the dealer and the manufacturer carry (a service manager
+/// approves first, the store or the group above). An amount above every limit needs the whole chain. An
+/// empty chain needs no approval.
+pub fn required_steps(chain: &[ApprovalLimit], shares: &GoodwillShares) -> Vec<ApprovalLimit> {
+    let amount = shares.manufacturer + shares.dealer;
+    let mut ordered: Vec<ApprovalLimit> = chain.to_vec();
+    ordered.sort_by_key(|limit| limit.up_to);
+    match ordered.iter().position(|limit| amount <= limit.up_to) {
+        Some(last) => ordered.into_iter().take(last + 1).collect(),
+        None => ordered,
+    }
+}
+
+/// The decision of one step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepDecision {
+    pub role: String,
+    pub approved: bool,
+    /// The amount (dealer + manufacturer) the step decided on.
+    pub amount: Money,
+}
+
+/// Where a goodwill claim stands in its chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ChainState {
+    /// Every required step approved this amount: the claim may be submitted.
+    Approved,
+    /// A step refused: the claim is not submitted as it is.
+    Refused { role: String },
+    /// The next step to decide.
+    Waiting { role: String },
+}
+
+/// Reads the decisions against the steps the amount needs. Decisions on another amount do not count (the
+/// claim was changed since); the latest decision of a role counts.
+pub fn chain_state(steps: &[ApprovalLimit], decisions: &[StepDecision], amount: Money) -> ChainState {
+    for step in steps {
+        let latest = decisions.iter().rev().find(|d| d.role == step.role && d.amount == amount);
+        match latest {
+            Some(decision) if decision.approved => continue,
+            Some(_) => return ChainState::Refused { role: step.role.clone() },
+            None => return ChainState::Waiting { role: step.role.clone() },
+        }
+    }
+    ChainState::Approved
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +148,46 @@ mod tests {
         assert_eq!(approver(&chain, &shares).as_deref(), Some("store_admin"));
         let big = split(Money::yuan(50_000), &percent("50", "30", "20")).unwrap();
         assert_eq!(approver(&chain, &big), None);
+    }
+
+    #[test]
+    fn the_chain_runs_from_the_lowest_step_to_the_first_that_covers_the_amount() {
+        let chain = vec![
+            ApprovalLimit { role: "group_admin".into(), up_to: Money::yuan(50_000) },
+            ApprovalLimit { role: "supervisor".into(), up_to: Money::yuan(2_000) },
+        ];
+        let roles = |total: i64| {
+            let shares = split(Money::yuan(total), &percent("50", "30", "20")).unwrap();
+            required_steps(&chain, &shares).into_iter().map(|s| s.role).collect::<Vec<_>>()
+        };
+        assert_eq!(roles(2_500), vec!["supervisor"], "2,000 carried by dealer and manufacturer");
+        assert_eq!(roles(5_000), vec!["supervisor", "group_admin"]);
+        assert_eq!(roles(100_000), vec!["supervisor", "group_admin"], "above every limit: the whole chain");
+        assert!(required_steps(&[], &split(Money::yuan(100), &percent("100", "0", "0")).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn a_step_counts_only_for_the_amount_it_approved() {
+        let steps = vec![
+            ApprovalLimit { role: "supervisor".into(), up_to: Money::yuan(2_000) },
+            ApprovalLimit { role: "group_admin".into(), up_to: Money::yuan(50_000) },
+        ];
+        let amount = Money::yuan(4_000);
+        let decided =
+            |role: &str, approved, yuan| StepDecision { role: role.into(), approved, amount: Money::yuan(yuan) };
+        assert_eq!(chain_state(&steps, &[], amount), ChainState::Waiting { role: "supervisor".into() });
+        let one = [decided("supervisor", true, 4_000)];
+        assert_eq!(chain_state(&steps, &one, amount), ChainState::Waiting { role: "group_admin".into() });
+        let both = [decided("supervisor", true, 4_000), decided("group_admin", true, 4_000)];
+        assert_eq!(chain_state(&steps, &both, amount), ChainState::Approved);
+        assert_eq!(
+            chain_state(&steps, &both, Money::yuan(4_500)),
+            ChainState::Waiting { role: "supervisor".into() },
+            "changed since"
+        );
+        let refused = [decided("supervisor", true, 4_000), decided("group_admin", false, 4_000)];
+        assert_eq!(chain_state(&steps, &refused, amount), ChainState::Refused { role: "group_admin".into() });
+        assert_eq!(chain_state(&[], &[], amount), ChainState::Approved);
     }
 
     proptest::proptest! {

@@ -7,4 +7,6 @@ pub mod claim;
 pub mod decision;
 pub mod goodwill;
 pub mod lines;
+pub mod preauth;
+pub mod rates;
 pub mod settings;

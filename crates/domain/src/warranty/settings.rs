@@ -30,6 +30,8 @@ pub struct BrandSettings {
     pub filing_window_days: u32,
     /// 预授权: repairs above this amount need the manufacturer's approval first (zero: never).
     pub preauth_threshold: Money,
+    /// 预授权: labour operations the manufacturer names, which need its approval whatever the amount.
+    pub preauth_operations: Vec<String>,
     pub checks: CheckSettings,
     pub goodwill_chain: Vec<ApprovalLimit>,
 }
@@ -46,6 +48,7 @@ impl Default for BrandSettings {
             labor_rate: Money::yuan(150),
             filing_window_days: 30,
             preauth_threshold: Money::yuan(5_000),
+            preauth_operations: Vec::new(),
             checks: CheckSettings::default(),
             goodwill_chain: Vec::new(),
         }
@@ -91,9 +94,18 @@ pub fn validate(settings: &BrandSettings) -> Result<(), Violations> {
             violations.push(Violation::new(field, "out_of_range").with("min", 0).with("max", 3_650));
         }
     }
+    for (index, op) in settings.preauth_operations.iter().enumerate() {
+        if op.trim().is_empty() || op.len() > 40 {
+            violations.push(Violation::new(format!("preauth_operations[{index}]"), "required"));
+        }
+    }
     for (index, limit) in settings.goodwill_chain.iter().enumerate() {
         if limit.role.trim().is_empty() {
             violations.push(Violation::new(format!("goodwill_chain[{index}].role"), "required"));
+        } else if crate::access::Role::parse(limit.role.trim()).is_none() {
+            violations.push(
+                Violation::new(format!("goodwill_chain[{index}].role"), "unknown_value").with("detail", &limit.role),
+            );
         }
         if limit.up_to.is_negative() {
             violations.push(
@@ -109,6 +121,29 @@ pub fn validate(settings: &BrandSettings) -> Result<(), Violations> {
 /// Whether a repair of this amount needs the manufacturer's pre-authorisation (预授权).
 pub fn needs_preauthorisation(settings: &BrandSettings, total: Money) -> bool {
     !settings.preauth_threshold.is_zero() && total > settings.preauth_threshold
+}
+
+/// Why a warranty repair needs the manufacturer's approval before work starts: its amount is above the
+/// threshold (`preauth_above_threshold`), or it holds operations the manufacturer names
+/// (`preauth_named_operation`, one per operation). Empty: the work may start without it.
+pub fn preauth_reasons(settings: &BrandSettings, total: Money, operations: &[String]) -> Vec<Violation> {
+    let mut reasons = Vec::new();
+    if needs_preauthorisation(settings, total) {
+        reasons.push(
+            Violation::new("amount", "preauth_above_threshold")
+                .with("amount", total)
+                .with("threshold", settings.preauth_threshold),
+        );
+    }
+    let named = |code: &str| settings.preauth_operations.iter().any(|op| op.trim().eq_ignore_ascii_case(code.trim()));
+    let mut seen: Vec<&str> = Vec::new();
+    for code in operations.iter().map(String::as_str) {
+        if !code.trim().is_empty() && named(code) && !seen.contains(&code) {
+            seen.push(code);
+            reasons.push(Violation::new("operations", "preauth_named_operation").with("operation", code.trim()));
+        }
+    }
+    reasons
 }
 
 /// A part of the manufacturer's parts catalogue.
@@ -189,6 +224,21 @@ mod tests {
         assert!(needs_preauthorisation(&settings, Money::parse("t", "5000.01").unwrap()));
         let never = BrandSettings { preauth_threshold: Money::ZERO, ..settings };
         assert!(!needs_preauthorisation(&never, Money::yuan(1_000_000)));
+    }
+
+    #[test]
+    fn pre_authorisation_names_the_amount_and_each_named_operation_once() {
+        let settings = BrandSettings { preauth_operations: vec!["51-01".into()], ..BrandSettings::default() };
+        let ops = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert!(preauth_reasons(&settings, Money::yuan(4_000), &ops(&["10-01"])).is_empty());
+        let reasons = preauth_reasons(&settings, Money::yuan(6_000), &ops(&["51-01", "10-01", "51-01"]));
+        let codes: Vec<_> = reasons.iter().map(|r| r.code).collect();
+        assert_eq!(codes, vec!["preauth_above_threshold", "preauth_named_operation"]);
+        assert_eq!(reasons[1].params.get("operation").map(String::as_str), Some("51-01"));
+        let never = BrandSettings { preauth_threshold: Money::ZERO, ..settings };
+        assert_eq!(preauth_reasons(&never, Money::yuan(60_000), &ops(&["51-01"])).len(), 1);
+        let blank = BrandSettings { preauth_operations: vec![" ".into()], ..BrandSettings::default() };
+        assert_eq!(validate(&blank).unwrap_err().0[0].field, "preauth_operations[0]");
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod rules;
 pub mod sanbao_cases;
 pub mod statements;
 pub mod warranty;
+pub mod warranty_flow;
 pub mod worklist;
 
 use serde_json::Value;

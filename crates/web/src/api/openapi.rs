@@ -8,7 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::{
     attachments, auth, customers, follow_ups, insurance, org, repair_orders, returns, rules, sanbao_cases, statements,
-    warranty, worklist,
+    warranty, warranty_flow, worklist,
 };
 
 #[derive(OpenApi)]
@@ -28,6 +28,8 @@ use super::{
         sanbao_cases::vehicle_terms, sanbao_cases::vehicle_watch, sanbao_cases::get_record, sanbao_cases::put_record,
         sanbao_cases::spare_car, sanbao_cases::get_brand_terms, sanbao_cases::put_brand_terms,
         sanbao_cases::list, sanbao_cases::create, sanbao_cases::get, sanbao_cases::decide, sanbao_cases::complete,
+        warranty_flow::list, warranty_flow::create, warranty_flow::get, warranty_flow::action,
+        warranty_flow::board, warranty_flow::rates, warranty_flow::month, warranty_flow::month_zip,
         worklist::get, worklist::create, worklist::done, worklist::cancel,
         rules::list, rules::eval,
         follow_ups::archive, follow_ups::complete_archive, follow_ups::record_call, follow_ups::registers,

@@ -125,9 +125,10 @@ const PARAM_NAMES: [&str; 11] =
 
 /// A state change: `check` (the mis-claim checks; 422 with each stopping finding when it does not pass, the
 /// findings saved either way), `submit`, `decide` (line verdicts), `return` (a reason), `resubmit` (the checks
-/// run again), `settle`, `cancel` or `edit` (back to draft).
+/// run again), `settle`, `cancel` or `edit` (back to draft); on a goodwill claim before submission,
+/// `goodwill-approve` or `goodwill-refuse` (`reason` required) by the person holding the chain's next role.
 #[utoipa::path(post, path = "/api/v1/warranty-claims/{id}/{action}", tag = "warranty-claims",
-    params(("id" = String, Path), ("action" = String, Path, description = "check, submit, decide, return, resubmit, settle, cancel, edit")),
+    params(("id" = String, Path), ("action" = String, Path, description = "check, submit, decide, return, resubmit, settle, cancel, edit, goodwill-approve, goodwill-refuse")),
     request_body = ActionBody,
     responses((status = 200, description = "the claim"), (status = 404), (status = 409, description = "not allowed in the current state"), (status = 422, description = "stopped by a mis-claim check, or bad verdicts")))]
 pub async fn action(
@@ -137,6 +138,14 @@ pub async fn action(
     ApiJson(body): ApiJson<ActionBody>,
 ) -> ApiResult<impl IntoResponse> {
     let action = action.replace('-', "_");
+    if let Some(approve) = match action.as_str() {
+        "goodwill_approve" => Some(true),
+        "goodwill_refuse" => Some(false),
+        _ => None,
+    } {
+        let decision = warranty::goodwill::GoodwillDecision { note: body.reason };
+        return Ok(Json(warranty::goodwill::decide_goodwill(&state.app, &actor, &id, approve, decision).await?));
+    }
     if action == "check" {
         let outcome = warranty::check(&state.app, &actor, &id, body.overrides).await?;
         if !outcome.passed {

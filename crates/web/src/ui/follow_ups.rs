@@ -1684,7 +1684,7 @@ fn figures_table(locale: Locale, board: &Board) -> Table {
 }
 
 /// A bar chart drawn on the server: one bar per (label, value), with the value above each bar.
-fn bar_chart(title: &str, bars: &[(String, f64)], color: &str) -> String {
+pub(crate) fn bar_chart(title: &str, bars: &[(String, f64)], color: &str) -> String {
     let width = 640.0_f64;
     let height = 220.0_f64;
     let max = bars.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max).max(1.0);

@@ -20,6 +20,7 @@ pub mod statements;
 pub mod vehicles;
 pub mod view;
 pub mod warranty;
+pub mod warranty_flow;
 pub mod worklist;
 
 use askama::Template;
@@ -120,6 +121,12 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
                 ];
                 items.push(item("pr.tags", "/part-tags"));
                 items.push(item("pr.shipments", "/return-shipments"));
+                items.extend([
+                    item("wcf.preauths", "/warranty/preauths"),
+                    item("wcf.archive", "/warranty/archive"),
+                    item("wcf.board", "/warranty/board"),
+                    item("wcf.rates", "/warranty/rates"),
+                ]);
                 if actor.has_group_role() && actor.can_anywhere(Permission::WarrantySettings) {
                     items.push(item("nav.warranty_settings", "/warranty/settings"));
                 }

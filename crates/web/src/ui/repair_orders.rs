@@ -448,6 +448,7 @@ pub async fn show(
         ]
         .into_iter()
         .chain(super::sanbao_cases::order_sections(&state, &who, &order).await)
+        .chain(super::warranty_flow::order_section(&state, &who, &order.id).await)
         .collect(),
         timeline: timeline(locale, history, &zone),
         due: None,

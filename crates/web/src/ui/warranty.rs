@@ -104,6 +104,8 @@ pub struct ListParams {
     #[serde(default)]
     clerk_id: Option<String>,
     #[serde(default)]
+    part_no: Option<String>,
+    #[serde(default)]
     store_id: Option<String>,
     #[serde(default)]
     page: Option<i64>,
@@ -121,6 +123,7 @@ impl ListParams {
             from: self.from.clone(),
             to: self.to.clone(),
             clerk_id: self.clerk_id.clone(),
+            part_no: self.part_no.clone(),
             store_id: self.store_id.clone(),
             page,
             per_page: Some(per_page),
@@ -130,11 +133,12 @@ impl ListParams {
     fn link(&self, path: &str, page: i64) -> String {
         let get = |value: &Option<String>| urlencode(value.as_deref().unwrap_or(""));
         format!(
-            "{path}?q={}&state={}&vin={}&failure_code={}&from={}&to={}&clerk_id={}&store_id={}&page={page}",
+            "{path}?q={}&state={}&vin={}&failure_code={}&part_no={}&from={}&to={}&clerk_id={}&store_id={}&page={page}",
             get(&self.q),
             get(&self.state),
             get(&self.vin),
             get(&self.failure_code),
+            get(&self.part_no),
             get(&self.from),
             get(&self.to),
             get(&self.clerk_id),
@@ -180,9 +184,22 @@ pub async fn list(State(state): State<AppState>, who: UiActor, Query(params): Qu
             ..Filter::default()
         },
         text("failure_code", "wc.failure_code", &params.failure_code, ""),
+        text("part_no", "wcf.part_no", &params.part_no, "12251-…"),
         text("from", "wc.from", &params.from, "2024-01-01"),
         text("to", "wc.to", &params.to, "2024-12-31"),
     ];
+    // The archive search by clerk: the people of the current store.
+    if let Some(store) = &who.actor.current_store {
+        let mut clerks = vec![(String::new(), label(locale, "form.choose"))];
+        clerks.extend(claimdesk_app::org::users::staff_of(&state.app, &who.actor, store).await.unwrap_or_default());
+        filters.push(Filter {
+            name: "clerk_id".into(),
+            label: label(locale, "wcf.clerk"),
+            value: params.clerk_id.clone().unwrap_or_default(),
+            options: clerks,
+            ..Filter::default()
+        });
+    }
     filters.extend(super::store_filter(locale, &who, params.store_id.as_deref()));
     let link = |n: i64| params.link("/warranty-claims", n);
     let view = ListView {
@@ -865,6 +882,12 @@ pub async fn show(
             ..Section::default()
         },
     ];
+    sections.extend(super::warranty_flow::goodwill_section(locale, &claim));
+    // Photos, invoices and checklists: the mis-claim checks read them (photo missing, checklist, reused files).
+    let owner = claimdesk_app::attachments::Owner::new(claimdesk_domain::attachment::OwnerKind::WarrantyClaim, &id);
+    sections.push(
+        super::attachments::section(&state, &who, owner, &claim.store_id, &format!("/warranty-claims/{id}")).await,
+    );
     if claim.actions.contains(&"return") {
         sections.push(Section {
             title: t("wc.action.return"),
@@ -1136,6 +1159,15 @@ fn settings_form(locale: Locale, brand: &str, form: &FormData) -> FormView {
     fields.push(Field::text("labor_rate", t("wc.labor_rate"), form.get("labor_rate")).required());
     fields.push(Field::text("preauth_threshold", t("wc.preauth_threshold"), form.get("preauth_threshold")));
     fields.push(
+        Field::text("preauth_operations", t("wcf.preauth_operations"), form.get("preauth_operations"))
+            .hint(t("wcf.preauth_operations_hint")),
+    );
+    fields.push(
+        Field::text("goodwill_chain", t("wcf.goodwill_chain"), form.get("goodwill_chain"))
+            .wide()
+            .hint(t("wcf.goodwill_chain_hint")),
+    );
+    fields.push(
         Field::text(
             "checks.duplicate_window_days",
             t("wc.duplicate_window_days"),
@@ -1182,6 +1214,8 @@ fn settings_values(settings: &BrandSettings, version: i64) -> FormData {
         ("filing_window_days".into(), settings.filing_window_days.to_string()),
         ("labor_rate".into(), settings.labor_rate.to_string()),
         ("preauth_threshold".into(), settings.preauth_threshold.to_string()),
+        ("preauth_operations".into(), settings.preauth_operations.join(", ")),
+        ("goodwill_chain".into(), super::warranty_flow::chain_text(&settings.goodwill_chain)),
         ("checks.duplicate_window_days".into(), settings.checks.duplicate_window_days.to_string()),
         ("checks.accident_window_days".into(), settings.checks.accident_window_days.to_string()),
         ("version".into(), version.to_string()),
@@ -1377,6 +1411,10 @@ fn settings_of_form(form: &FormData) -> Result<BrandSettings, Violations> {
     } else {
         violations.check(Money::parse("preauth_threshold", threshold)).unwrap_or(Money::ZERO)
     };
+    settings.preauth_operations = super::warranty_flow::list_text(form.get("preauth_operations"));
+    if let Some(chain) = violations.check(super::warranty_flow::parse_chain(form.get("goodwill_chain"))) {
+        settings.goodwill_chain = chain;
+    }
     for rule in CheckRule::ALL {
         let severity = match form.get(&format!("severity.{}", rule.as_str())) {
             "block" => Severity::Block,
@@ -1391,11 +1429,7 @@ fn settings_of_form(form: &FormData) -> Result<BrandSettings, Violations> {
 pub async fn settings_save(State(state): State<AppState>, Path(brand): Path<String>, posted: Posted) -> Response {
     let Posted { who, form } = posted;
     let result = match settings_of_form(&form) {
-        Ok(mut settings) => {
-            // The goodwill chain is kept as it was (set through the API).
-            if let Ok(current) = warranty::brand_settings(&state.app, &who.actor, &brand, "").await {
-                settings.goodwill_chain = current.settings.goodwill_chain;
-            }
+        Ok(settings) => {
             let version = form.int("version").filter(|v| *v > 0);
             warranty::save_brand(&state.app, &who.actor, &brand, settings, version).await.map(|_| ())
         }

@@ -619,6 +619,7 @@ async fn clerks_day(client: &Client, base: &str, vehicle_id: &str, odometer: i64
     }
     let png = client.screenshot().await.map_err(|e| e.to_string())?;
     std::fs::write(screens_dir().join("claim-found-by-search.png"), png).expect("screenshot");
+    crate::browser_claimsflow::archive_and_board(client, base, &claim_path).await?;
     let _ = order_path;
     Ok(())
 }

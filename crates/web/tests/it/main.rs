@@ -3,6 +3,7 @@
 //! the workspace links it once (STYLE.md, Testing).
 
 mod browser;
+mod browser_claimsflow;
 mod browser_returns;
 mod browser_statements;
 mod helpers;

@@ -4,6 +4,7 @@
 //! 1, 8 and 16 clients), `reads` (latency of reads and searches at size, and resident memory). `all` runs
 //! each in turn; `reconciliation` (the monthly reconciliation over N claims, `--claims`) runs on its own. A new part is a module with a `run` function and a line in [`run`].
 
+mod claims;
 mod http;
 mod import;
 mod reads;
@@ -18,7 +19,7 @@ use crate::config::Config;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Which part to run: all, rules, writes, reads, import, reconciliation.
+    /// Which part to run: all, rules, writes, reads, import, claims, reconciliation.
     #[arg(default_value = "all")]
     part: String,
     /// Seconds each measurement runs.
@@ -31,8 +32,9 @@ pub struct Args {
     /// database on it instead of a temporary SQLite file. `all` runs `writes` on SQLite and on this server.
     #[arg(long, env = "CLAIMDESK_BENCH_PG")]
     pg: Option<String>,
-    /// Claims generated for `reconciliation`.
-    #[arg(long, default_value_t = 1_000_000)]
+    /// Claims in the table: `claims` fills it to this many before measuring its reads; `reconciliation`
+    /// generates this many (use 1000000 for the design's figure).
+    #[arg(long, default_value_t = claims::DEFAULT_CLAIMS)]
     claims: usize,
     /// Customers loaded for `reads`.
     #[arg(long, default_value_t = reads::DEFAULT_SIZE)]
@@ -55,6 +57,7 @@ pub async fn run(_config: &Config, args: Args) -> anyhow::Result<ExitCode> {
         "rules" => rules::run(args.seconds)?,
         "import" => import::run(args.rows).await?,
         "reconciliation" => reconciliation::run(pg, args.claims).await?,
+        "claims" => claims::run(pg, args.seconds, args.claims).await?,
         "writes" => {
             writes::run(pg, args.seconds, writes_stores(pg)).await?;
         }
@@ -70,7 +73,9 @@ pub async fn run(_config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             reads::run(None, args.size, args.seconds, None).await?;
             import::run(args.rows).await?;
         }
-        other => anyhow::bail!("unknown bench part {other}: all, rules, writes, reads, import, reconciliation"),
+        other => {
+            anyhow::bail!("unknown bench part {other}: all, rules, writes, reads, import, claims, reconciliation")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -27,6 +27,17 @@ pub struct WriteFigure {
 /// `stores` stores and one service advisor working in all of them, with an API token, made through the
 /// services as an admin would.
 pub async fn setup(server: &BenchServer, stores: usize) -> anyhow::Result<(Vec<String>, String)> {
+    setup_as(server, stores, "BN", "advisor", "service_advisor").await
+}
+
+/// [`setup`] with the store code prefix, the user name's suffix and the role of the bench user.
+pub async fn setup_as(
+    server: &BenchServer,
+    stores: usize,
+    prefix: &str,
+    who: &str,
+    role: &str,
+) -> anyhow::Result<(Vec<String>, String)> {
     let app = &server.app;
     let mut refs = Vec::new();
     for n in 1..=stores {
@@ -35,7 +46,7 @@ pub async fn setup(server: &BenchServer, stores: usize) -> anyhow::Result<(Vec<S
             app,
             &system,
             StoreInput {
-                code: format!("BN{stores}-{n:02}"),
+                code: format!("{prefix}{stores}-{n:02}"),
                 name: format!("基准测试广本4S店{stores}-{n:02}"),
                 brands: "广汽本田".into(),
                 time_zone: "Asia/Shanghai".into(),
@@ -50,7 +61,7 @@ pub async fn setup(server: &BenchServer, stores: usize) -> anyhow::Result<(Vec<S
     let ids: Vec<String> = refs.iter().map(|store| store.id.clone()).collect();
     let system = Actor::system(refs);
     let password = "bench-password-1";
-    let username = format!("bench{stores}.advisor");
+    let username = format!("bench{stores}.{who}");
     org::users::create(
         app,
         &system,
@@ -60,10 +71,7 @@ pub async fn setup(server: &BenchServer, stores: usize) -> anyhow::Result<(Vec<S
             password: password.into(),
             locale: "zh-CN".into(),
             phone: String::new(),
-            grants: ids
-                .iter()
-                .map(|id| GrantInput { store_id: Some(id.clone()), role: "service_advisor".into() })
-                .collect(),
+            grants: ids.iter().map(|id| GrantInput { store_id: Some(id.clone()), role: role.into() }).collect(),
         },
     )
     .await

@@ -4,6 +4,7 @@
 mod attachments;
 mod audit;
 pub mod claims;
+mod claims_flow;
 mod customers;
 mod followup;
 mod group_commit;
