@@ -11,12 +11,14 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod campaigns;
 pub mod counters;
 pub mod customers;
 pub mod due_items;
 pub mod follow_up;
 pub mod insurance;
 pub mod outbox;
+pub mod quality;
 pub mod query;
 pub mod repair_orders;
 pub mod sessions;
