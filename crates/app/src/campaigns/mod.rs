@@ -682,7 +682,7 @@ pub async fn act(
                                 .map_err(|_| Violation::new("done_on", "date_format").with("found", text))?,
                         };
                         if day > today {
-                            return Err(Violation::new("done_on", "date_in_future").into());
+                            return Err(Violation::new("done_on", "date_in_future").with("today", today).into());
                         }
                         row.done_on = Some(day.to_string());
                     }

@@ -2,6 +2,7 @@
 //! on a fresh database.
 
 mod audit;
+mod campaigns;
 pub mod claims;
 mod customers;
 mod group_commit;
