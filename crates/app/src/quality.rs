@@ -149,9 +149,7 @@ pub async fn create(app: &App, actor: &Actor, input: ReportInput) -> AppResult<R
     actor.require_anywhere(Permission::WarrantyWrite)?;
     let actor = actor.clone();
     let now = app.now_ms();
-    app.db
-        .write(job(move |tx| Box::pin(async move { insert_report(tx, &actor, now, &input, None).await })))
-        .await
+    app.db.write(job(move |tx| Box::pin(async move { insert_report(tx, &actor, now, &input, None).await }))).await
 }
 
 pub async fn get(app: &App, actor: &Actor, id: &str) -> AppResult<ReportView> {
@@ -303,7 +301,12 @@ pub async fn export(app: &App, actor: &Actor, since: Option<String>) -> AppResul
         let more = list(
             app,
             actor,
-            ReportListQuery { state: Some("sent".into()), page: Some(next), per_page: Some(200), ..ReportListQuery::default() },
+            ReportListQuery {
+                state: Some("sent".into()),
+                page: Some(next),
+                per_page: Some(200),
+                ..ReportListQuery::default()
+            },
         )
         .await?;
         if more.items.is_empty() {
@@ -411,9 +414,7 @@ pub async fn proposals(app: &App, actor: &Actor, store_id: Option<&str>) -> AppR
     let now = app.clock.now();
     let today = clock::local_date(now, actor.time_zone(&store_id));
     app.db
-        .read(job(move |tx| {
-            Box::pin(async move { find_proposals(tx, &store_id, today, now.as_millisecond()).await })
-        }))
+        .read(job(move |tx| Box::pin(async move { find_proposals(tx, &store_id, today, now.as_millisecond()).await })))
         .await
 }
 
@@ -459,7 +460,11 @@ pub async fn adopt(app: &App, actor: &Actor, input: AdoptInput) -> AppResult<Rep
                     vehicle_id: proposal.vehicle_ids.last().cloned().unwrap_or_default(),
                     claim_id: proposal.claim_ids.last().cloned(),
                     part_no: if proposal.by == "part" { proposal.code.clone() } else { String::new() },
-                    part_name: if proposal.part_name.is_empty() { proposal.code.clone() } else { proposal.part_name.clone() },
+                    part_name: if proposal.part_name.is_empty() {
+                        proposal.code.clone()
+                    } else {
+                        proposal.part_name.clone()
+                    },
                     failure_code: if proposal.by == "failure_code" { proposal.code.clone() } else { String::new() },
                     symptom,
                     frequency: "frequent".into(),
@@ -728,7 +733,8 @@ pub async fn confirm_read(app: &App, actor: &Actor, id: &str) -> AppResult<Bulle
                 store::mark_read(tx, &row.id, &owner.user_id, now).await?;
                 for read in &mine {
                     let items = due_items::open_for_subject(tx, &read.store_id, "bulletin", &row.id, READ_KIND).await?;
-                    for item in items.iter().filter(|item| item.assignee_id.as_deref() == Some(owner.user_id.as_str())) {
+                    for item in items.iter().filter(|item| item.assignee_id.as_deref() == Some(owner.user_id.as_str()))
+                    {
                         due_items::close(tx, &read.store_id, &item.id, "done", owner.actor_id(), now).await?;
                     }
                     audit::record(

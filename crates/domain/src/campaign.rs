@@ -172,7 +172,10 @@ pub fn validate(input: &CampaignInput) -> Result<ValidCampaign, Violations> {
             violations.push(Violation::new(field, "required"));
             return None;
         }
-        value.parse::<Date>().map_err(|_| violations.push(Violation::new(field, "date_format").with("found", &value))).ok()
+        value
+            .parse::<Date>()
+            .map_err(|_| violations.push(Violation::new(field, "date_format").with("found", &value)))
+            .ok()
     };
     let starts_on = date("starts_on", &input.starts_on, &mut violations);
     let ends_on = date("ends_on", &input.ends_on, &mut violations);
@@ -183,7 +186,11 @@ pub fn validate(input: &CampaignInput) -> Result<ValidCampaign, Violations> {
     }
     let mut labor_ops = Vec::new();
     for (index, op) in input.labor_ops.iter().enumerate() {
-        let op = CampaignOp { code: text(&op.code).to_uppercase(), description: text(&op.description), hours: text(&op.hours) };
+        let op = CampaignOp {
+            code: text(&op.code).to_uppercase(),
+            description: text(&op.description),
+            hours: text(&op.hours),
+        };
         if op.code.is_empty() && op.description.is_empty() && op.hours.is_empty() {
             continue;
         }
@@ -192,12 +199,17 @@ pub fn validate(input: &CampaignInput) -> Result<ValidCampaign, Violations> {
         }
         match positive_decimal(&op.hours) {
             Some(hours) => labor_ops.push(CampaignOp { hours: format!("{:.2}", hours.round_dp(2)), ..op }),
-            None => violations.push(Violation::new(format!("labor_ops[{index}].hours"), "number_format").with("found", &op.hours)),
+            None => violations
+                .push(Violation::new(format!("labor_ops[{index}].hours"), "number_format").with("found", &op.hours)),
         }
     }
     let mut parts = Vec::new();
     for (index, part) in input.parts.iter().enumerate() {
-        let part = CampaignPart { part_no: text(&part.part_no).to_uppercase(), name: text(&part.name), quantity: text(&part.quantity) };
+        let part = CampaignPart {
+            part_no: text(&part.part_no).to_uppercase(),
+            name: text(&part.name),
+            quantity: text(&part.quantity),
+        };
         if part.part_no.is_empty() && part.name.is_empty() && part.quantity.is_empty() {
             continue;
         }
@@ -207,7 +219,9 @@ pub fn validate(input: &CampaignInput) -> Result<ValidCampaign, Violations> {
         let quantity = if part.quantity.is_empty() { Some(Decimal::ONE) } else { positive_decimal(&part.quantity) };
         match quantity {
             Some(quantity) => parts.push(CampaignPart { quantity: quantity.normalize().to_string(), ..part }),
-            None => violations.push(Violation::new(format!("parts[{index}].quantity"), "number_format").with("found", &part.quantity)),
+            None => violations.push(
+                Violation::new(format!("parts[{index}].quantity"), "number_format").with("found", &part.quantity),
+            ),
         }
     }
     if !violations.is_empty() {
@@ -381,8 +395,12 @@ mod tests {
             title: "更换燃油泵".into(),
             starts_on: "2024/5/1".into(),
             ends_on: "2024-12-31".into(),
-            labor_ops: vec![CampaignOp { code: "20-01".into(), description: "更换燃油泵".into(), hours: "0.8".into() }],
-            parts: vec![CampaignPart { part_no: "1k0919051".into(), name: "燃油泵".into(), quantity: String::new() }],
+            labor_ops: vec![CampaignOp {
+                code: "20-01".into(), description: "更换燃油泵".into(), hours: "0.8".into()
+            }],
+            parts: vec![CampaignPart {
+                part_no: "1k0919051".into(), name: "燃油泵".into(), quantity: String::new()
+            }],
             ..CampaignInput::default()
         }
     }

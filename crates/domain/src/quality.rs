@@ -134,7 +134,10 @@ pub fn repeated_failures(seen: &[Observation], threshold: i64, today: Date) -> V
     let mut groups: BTreeMap<(String, &'static str, String), Vec<&Observation>> = BTreeMap::new();
     for observation in seen.iter().filter(|o| o.on >= from && o.on <= today && !o.model.is_empty()) {
         if !observation.part_no.is_empty() {
-            groups.entry((observation.model.clone(), "part", observation.part_no.clone())).or_default().push(observation);
+            groups
+                .entry((observation.model.clone(), "part", observation.part_no.clone()))
+                .or_default()
+                .push(observation);
         }
         if !observation.failure_code.is_empty() {
             groups
@@ -232,9 +235,12 @@ mod tests {
     fn a_report_needs_a_part_a_symptom_and_a_known_frequency() {
         let errors = validate(&ReportInput { frequency: "sometimes".into(), ..ReportInput::default() }).unwrap_err();
         let codes: Vec<(&str, &str)> = errors.iter().map(|v| (v.field.as_str(), v.code)).collect();
-        for expected in
-            [("vehicle_id", "required"), ("part_no", "required"), ("symptom", "required"), ("frequency", "unknown_value")]
-        {
+        for expected in [
+            ("vehicle_id", "required"),
+            ("part_no", "required"),
+            ("symptom", "required"),
+            ("frequency", "unknown_value"),
+        ] {
             assert!(codes.contains(&expected), "{codes:?}");
         }
         let valid = validate(&ReportInput {

@@ -260,7 +260,8 @@ pub async fn counts(
     stores: &[String],
     unassigned: bool,
 ) -> StoreResult<Vec<(String, String, i64)>> {
-    let filter = VehicleFilter { campaign_id: campaign_id.into(), stores: stores.to_vec(), unassigned, ..Default::default() };
+    let filter =
+        VehicleFilter { campaign_id: campaign_id.into(), stores: stores.to_vec(), unassigned, ..Default::default() };
     let mut query = Query::new("SELECT COALESCE(store_id, ''), state, COUNT(*) FROM campaign_vehicles");
     vehicle_scope(&mut query, &filter);
     query.push(" GROUP BY store_id, state");

@@ -286,7 +286,11 @@ pub async fn reads(tx: &mut Tx, bulletin_id: &str, stores: &[String]) -> StoreRe
         "SELECT r.id, r.store_id, r.bulletin_id, r.user_id, r.assigned_at, r.due_on, r.read_at, u.display_name \
          FROM bulletin_reads r JOIN users u ON u.id = r.user_id WHERE r.store_id IN ",
     );
-    query.bind_list(stores).push(" AND r.bulletin_id = ").bind(bulletin_id).push(" ORDER BY r.store_id, u.display_name");
+    query
+        .bind_list(stores)
+        .push(" AND r.bulletin_id = ")
+        .bind(bulletin_id)
+        .push(" ORDER BY r.store_id, u.display_name");
     query::fetch_all(tx, &query).await
 }
 

@@ -391,7 +391,8 @@ pub struct CampaignVehicleView {
 
 impl CampaignVehicleView {
     fn new(row: CampaignVehicleRow, actor: &Actor) -> CampaignVehicleView {
-        let store_code = row.store_id.as_deref().and_then(|id| actor.store(id)).map(|s| s.code.clone()).unwrap_or_default();
+        let store_code =
+            row.store_id.as_deref().and_then(|id| actor.store(id)).map(|s| s.code.clone()).unwrap_or_default();
         CampaignVehicleView {
             id: row.id,
             campaign_id: row.campaign_id,
@@ -662,9 +663,10 @@ pub async fn act(
                         let order = repair_orders::get(tx, std::slice::from_ref(&store_id), order_id.trim())
                             .await?
                             .ok_or_else(|| Violation::new("repair_order_id", "not_found"))?;
-                        let vehicle = claimdesk_store::vehicles::get(tx, std::slice::from_ref(&store_id), &order.vehicle_id)
-                            .await?
-                            .ok_or(AppError::NotFound)?;
+                        let vehicle =
+                            claimdesk_store::vehicles::get(tx, std::slice::from_ref(&store_id), &order.vehicle_id)
+                                .await?
+                                .ok_or(AppError::NotFound)?;
                         if vehicle.vin != row.vin {
                             return Err(Violation::new("repair_order_id", "campaign_order_other_vin")
                                 .with("vin", &vehicle.vin)
@@ -672,7 +674,10 @@ pub async fn act(
                         }
                         row.vehicle_id = Some(vehicle.id);
                         row.repair_order_id = Some(order.id);
-                        row.done_on = Some(clock::local_date(clock::from_ms(order.checked_in_at), owner.time_zone(&store_id)).to_string());
+                        row.done_on = Some(
+                            clock::local_date(clock::from_ms(order.checked_in_at), owner.time_zone(&store_id))
+                                .to_string(),
+                        );
                     }
                     VehicleState::DoneElsewhere => {
                         let day = match input.done_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
@@ -693,8 +698,9 @@ pub async fn act(
                         }
                     }
                 }
-                let row = save_vehicle(tx, &owner, now.as_millisecond(), &before, row, &campaign, &store_id, &action_text)
-                    .await?;
+                let row =
+                    save_vehicle(tx, &owner, now.as_millisecond(), &before, row, &campaign, &store_id, &action_text)
+                        .await?;
                 Ok(row.id)
             })
         }))
@@ -842,8 +848,12 @@ pub async fn report(app: &App, actor: &Actor, id: &str) -> AppResult<CompletionR
                     let done = (rows.len() as i64) < REPORT_PAGE;
                     let numbers = report_numbers(tx, &rows).await?;
                     for row in rows {
-                        let store_code =
-                            row.store_id.as_deref().and_then(|s| owner.store(s)).map(|s| s.code.clone()).unwrap_or_default();
+                        let store_code = row
+                            .store_id
+                            .as_deref()
+                            .and_then(|s| owner.store(s))
+                            .map(|s| s.code.clone())
+                            .unwrap_or_default();
                         lines.push(ReportLine {
                             repair_order: row.repair_order_id.as_ref().and_then(|id| numbers.get(id).cloned()),
                             claim: row.claim_id.as_ref().and_then(|id| numbers.get(id).cloned()),

@@ -4,11 +4,13 @@
 pub mod account;
 pub mod admin;
 pub mod calendar;
+pub mod campaigns;
 pub mod customers;
 pub mod follow_ups;
 pub mod import;
 pub mod insurance;
 pub mod login;
+pub mod quality;
 pub mod repair_orders;
 pub mod rule_pages;
 pub mod rules;
@@ -51,6 +53,8 @@ pub struct Ctx {
     pub current_store: String,
     pub nav: Vec<NavGroup>,
     pub flash: Option<String>,
+    /// Warnings shown in red above the page, each with a link (a vehicle in an open recall).
+    pub alerts: Vec<(String, String)>,
 }
 
 impl Ctx {
@@ -68,6 +72,7 @@ impl Ctx {
             current_store: who.actor.current_store.clone().unwrap_or_default(),
             nav: navigation(&who.actor, locale, path),
             flash: None,
+            alerts: Vec::new(),
         }
     }
 
@@ -105,6 +110,9 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
             items: {
                 let mut items =
                     vec![item("nav.warranty_claims", "/warranty-claims"), item("nav.eligibility", "/sanbao")];
+                items.push(item("cp.nav", "/campaigns"));
+                items.push(item("qr.nav", "/quality/reports"));
+                items.push(item("tb.nav", "/quality/bulletins"));
                 if actor.has_group_role() && actor.can_anywhere(Permission::WarrantySettings) {
                     items.push(item("nav.warranty_settings", "/warranty/settings"));
                 }

@@ -43,6 +43,8 @@ pub fn subject_href(item: &DueItemView) -> Option<String> {
         "repair_order" => "/repair-orders",
         "insurance_policy" => "/insurance/policies",
         "insurance_claim" => "/insurance/claims",
+        "campaign" => "/campaigns",
+        "bulletin" => "/quality/bulletins",
         _ => return None,
     };
     Some(format!("{base}/{}", item.subject_id))

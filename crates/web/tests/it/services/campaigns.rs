@@ -27,8 +27,12 @@ pub fn campaign_input(code: &str) -> CampaignInput {
         failure_code: "P0300".into(),
         starts_on: "2024-05-01".into(),
         ends_on: "2024-06-30".into(),
-        labor_ops: vec![CampaignOp { code: "10-01".into(), description: "更换气缸盖垫片".into(), hours: "2.0".into() }],
-        parts: vec![CampaignPart { part_no: "12251-RNA-A01".into(), name: "气缸盖垫片".into(), quantity: "1".into() }],
+        labor_ops: vec![CampaignOp {
+            code: "10-01".into(), description: "更换气缸盖垫片".into(), hours: "2.0".into()
+        }],
+        parts: vec![CampaignPart {
+            part_no: "12251-RNA-A01".into(), name: "气缸盖垫片".into(), quantity: "1".into()
+        }],
     }
 }
 
@@ -77,7 +81,9 @@ async fn a_vin_list_with_bad_rows_is_refused_whole_and_a_good_one_finds_the_stor
         rows.truncate(2);
         rows.push(vin(3));
         match imported(&world, &admin, &campaign.id, &rows).await {
-            VinImportResult::Imported { vehicles, known, stores, .. } => assert_eq!((vehicles, known, stores), (3, 2, 2)),
+            VinImportResult::Imported { vehicles, known, stores, .. } => {
+                assert_eq!((vehicles, known, stores), (3, 2, 2))
+            }
             other => panic!("{which:?}: {other:?}"),
         }
         let again = vin_import::preview(&world.app, &admin, &campaign.id, csv(&[vin(3), vin(4)])).await.unwrap();
@@ -245,12 +251,14 @@ async fn a_repeated_failure_is_proposed_adopted_once_and_sent_to_the_manufacture
         assert_eq!(report.basis["claim_ids"].as_array().map(Vec::len), Some(2), "{which:?}");
         let left = quality::proposals(&world.app, &clerk, None).await.unwrap();
         assert_eq!(left.len(), 1, "{which:?}: an adopted failure is not proposed again");
-        let gone = quality::adopt(&world.app, &clerk, AdoptInput { key: keys[1].clone(), ..AdoptInput::default() }).await;
+        let gone =
+            quality::adopt(&world.app, &clerk, AdoptInput { key: keys[1].clone(), ..AdoptInput::default() }).await;
         assert!(has(&fields(gone), "key", "quality_proposal_gone"), "{which:?}");
 
         // A report by hand, then both sent; the manufacturer's export lists what was sent.
         let bad =
-            quality::create(&world.app, &clerk, ReportInput { frequency: "often".into(), ..ReportInput::default() }).await;
+            quality::create(&world.app, &clerk, ReportInput { frequency: "often".into(), ..ReportInput::default() })
+                .await;
         assert!(has(&fields(bad), "frequency", "unknown_value"), "{which:?}");
         let manual = quality::create(
             &world.app,
