@@ -184,7 +184,7 @@ pub struct ImportParams {
 const LISTED_ROW_ERRORS: usize = 1_000;
 
 /// Row errors in the envelope's field shape: `rows[12].vin`, with the row, column and value found.
-fn row_errors_json(errors: &[claimdesk_domain::import::RowError]) -> Vec<Value> {
+pub(crate) fn row_errors_json(errors: &[claimdesk_domain::import::RowError]) -> Vec<Value> {
     use crate::messages::{Catalog, Locale};
     let catalog = Catalog::get();
     errors
@@ -206,7 +206,10 @@ fn row_errors_json(errors: &[claimdesk_domain::import::RowError]) -> Vec<Value> 
 }
 
 /// The uploaded file: the `file` part of a multipart form, or the raw body.
-async fn import_body(state: &AppState, request: axum::extract::Request) -> Result<Vec<u8>, axum::response::Response> {
+pub(crate) async fn import_body(
+    state: &AppState,
+    request: axum::extract::Request,
+) -> Result<Vec<u8>, axum::response::Response> {
     use axum::extract::FromRequest;
     let multipart = request
         .headers()

@@ -2,11 +2,13 @@
 //! `YYYY-MM-DD`, instants RFC 3339 with the store's offset, lists `{"items", "total", "page", "per_page"}`.
 
 pub mod auth;
+pub mod campaigns;
 pub mod customers;
 pub mod follow_ups;
 pub mod insurance;
 pub mod openapi;
 pub mod org;
+pub mod quality;
 pub mod repair_orders;
 pub mod rules;
 pub mod warranty;

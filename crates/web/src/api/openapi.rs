@@ -6,7 +6,9 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, warranty, worklist};
+use super::{
+    auth, campaigns, customers, follow_ups, insurance, org, quality, repair_orders, rules, warranty, worklist,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +22,11 @@ use super::{auth, customers, follow_ups, insurance, org, repair_orders, rules, w
         repair_orders::list, repair_orders::create, repair_orders::get, repair_orders::action,
         warranty::list, warranty::create, warranty::get, warranty::patch, warranty::action, warranty::export,
         warranty::list_settings, warranty::get_settings, warranty::patch_settings, warranty::import,
+        campaigns::list, campaigns::create, campaigns::get, campaigns::patch, campaigns::import, campaigns::vehicles,
+        campaigns::report, campaigns::action, campaigns::vehicle, campaigns::contact, campaigns::claim,
+        campaigns::vehicle_action, campaigns::flags,
+        quality::list, quality::create, quality::export, quality::proposals, quality::adopt, quality::get, quality::send,
+        quality::settings, quality::put_settings, quality::bulletins, quality::publish, quality::bulletin, quality::read,
         worklist::get, worklist::create, worklist::done, worklist::cancel,
         rules::list, rules::eval,
         follow_ups::archive, follow_ups::complete_archive, follow_ups::record_call, follow_ups::registers,

@@ -2,6 +2,7 @@
 //! server-rendered pages with their cookies and CSRF tokens.
 
 mod api;
+mod campaigns;
 mod claims;
 mod insurance;
 mod openapi;

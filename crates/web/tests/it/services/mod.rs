@@ -2,7 +2,7 @@
 //! on a fresh database.
 
 mod audit;
-mod campaigns;
+pub mod campaigns;
 pub mod claims;
 mod customers;
 mod group_commit;
