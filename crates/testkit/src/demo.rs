@@ -222,6 +222,7 @@ pub async fn load(app: &App, size: usize, password: &str) -> anyhow::Result<Vec<
         }
     }
     crate::demo_claims::load(app, &store_rows, &user_rows).await?;
+    crate::demo_campaigns::load(app, &store_rows, &user_rows).await?;
     Ok(made)
 }
 
