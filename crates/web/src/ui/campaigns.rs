@@ -1030,10 +1030,7 @@ pub async fn vehicle(
     if writable && v.state == "done" && v.claim_id.is_none() {
         actions.insert(0, Action::post(t("cp.action.claim"), format!("/campaign-vehicles/{id}/claim")).primary());
     }
-    let mut ctx = Ctx::new(&who, "cp.vehicle", "/campaigns").titled(v.vin.clone()).flash(flash.flash.as_deref());
-    if open && c.state == "open" {
-        ctx.alerts = alerts(&state, &who, vec![v.vin.clone()]).await;
-    }
+    let ctx = Ctx::new(&who, "cp.vehicle", "/campaigns").titled(v.vin.clone()).flash(flash.flash.as_deref());
     let view = DetailView {
         title: format!("{} · {}", v.vin, c.code),
         subtitle: c.title.clone(),
