@@ -3,6 +3,7 @@
 //! the due items the change implies. The web UI, the API, the CLI and the scheduler all call these.
 
 pub mod actor;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -42,6 +43,8 @@ pub struct Settings {
     pub token_cache_seconds: u64,
     /// Days before a policy ends that a renewal (续保) reminder comes due.
     pub renewal_days: Vec<i64>,
+    /// The largest file an upload may be, in bytes.
+    pub max_upload_bytes: usize,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
             count_cap: 10_000,
             token_cache_seconds: 5,
             renewal_days: claimdesk_domain::insurance::policy::RENEWAL_DAYS.to_vec(),
+            max_upload_bytes: claimdesk_domain::attachment::DEFAULT_MAX_BYTES,
         }
     }
 }

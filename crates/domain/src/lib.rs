@@ -4,6 +4,7 @@
 //! workflow states and access rules. Every answer is a value or a list of [`violation::Violations`].
 
 pub mod access;
+pub mod attachment;
 pub mod audit;
 pub mod calendar;
 pub mod calendar_rules;

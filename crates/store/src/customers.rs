@@ -136,30 +136,57 @@ pub enum CustomerSort {
     Name,
 }
 
-fn filter_query(select: &str, filter: &ListFilter) -> Query {
-    let mut query = Query::new(select);
-    query.push(" WHERE store_id IN ").bind_list(&filter.stores);
+/// The matches of a search as `(cid, k)`: the customer and the value that matched (name, mobile, plate or
+/// VIN). Each branch is one index range, so the page can walk the matches in `k` order and stop at the
+/// page's end instead of collecting every match first: a common surname or a plate's first characters match
+/// thousands of customers of a store.
+fn matches(query: &mut Query, filter: &ListFilter) {
+    let stores = &filter.stores;
+    let customers = |query: &mut Query, column: &str, prefix: &str| {
+        query.push(&format!("SELECT id AS cid, {column} AS k FROM customers WHERE store_id IN ")).bind_list(stores);
+        query.push(" AND ").prefix(column, prefix);
+    };
+    let vehicles = |query: &mut Query, column: &str, prefix: &str| {
+        query
+            .push(&format!("SELECT owner_id AS cid, {column} AS k FROM vehicles WHERE store_id IN "))
+            .bind_list(stores);
+        query.push(" AND ").prefix(column, prefix);
+    };
     match &filter.search {
-        Search::None => {}
-        Search::Phone(digits) => {
-            query.push(" AND ").prefix("mobile", digits);
+        Search::None => {
+            query.push("SELECT id AS cid, id AS k FROM customers WHERE store_id IN ").bind_list(stores);
         }
+        Search::Phone(digits) => customers(query, "mobile", digits),
+        Search::Name(text) => customers(query, "name", text),
         Search::Vin(prefix) => {
-            query.push(" AND id IN (SELECT owner_id FROM vehicles WHERE store_id IN ").bind_list(&filter.stores);
-            query.push(" AND ((").prefix("vin", prefix).push(") OR (").prefix("plate", prefix).push(")))");
+            vehicles(query, "vin", prefix);
+            query.push(" UNION ALL ");
+            vehicles(query, "plate", prefix);
         }
         Search::NameOrPlate(text) => {
-            // A UNION of two index ranges, not `name … OR id IN (…)`: with the OR, SQLite walks every
-            // customer of the store and tests each one.
-            query.push(" AND id IN (SELECT id FROM customers WHERE store_id IN ").bind_list(&filter.stores);
-            query.push(" AND ").prefix("name", text);
-            query.push(" UNION SELECT owner_id FROM vehicles WHERE store_id IN ").bind_list(&filter.stores);
-            query.push(" AND ").prefix("plate", text).push(")");
-        }
-        Search::Name(text) => {
-            query.push(" AND ").prefix("name", text);
+            customers(query, "name", text);
+            query.push(" UNION ALL ");
+            vehicles(query, "plate", text);
         }
     }
+}
+
+/// `FROM (matches) m CROSS JOIN customers c WHERE …`: the matches drive the join (SQLite keeps the order
+/// CROSS JOIN gives), each found customer by its primary key.
+fn search_query(select: &str, filter: &ListFilter) -> Query {
+    let mut query = Query::new(select);
+    query.push(" FROM (");
+    matches(&mut query, filter);
+    query.push(") m CROSS JOIN customers c WHERE c.id = m.cid");
+    if let Some(user) = &filter.follow_up_user_id {
+        query.push(" AND c.follow_up_user_id = ").bind(user);
+    }
+    query
+}
+
+fn plain_query(select: &str, filter: &ListFilter) -> Query {
+    let mut query = Query::new(select);
+    query.push(" FROM customers WHERE store_id IN ").bind_list(&filter.stores);
     if let Some(user) = &filter.follow_up_user_id {
         query.push(" AND follow_up_user_id = ").bind(user);
     }
@@ -167,15 +194,24 @@ fn filter_query(select: &str, filter: &ListFilter) -> Query {
 }
 
 /// One page of customers and the total (counted up to `count_cap`, so a huge unfiltered list stays fast).
+/// A search lists its matches in the order of the value that matched (names A–Z for a name, plates for a
+/// plate); without one, the list is in the chosen sort.
 pub async fn list(tx: &mut Tx, filter: &ListFilter, count_cap: i64) -> StoreResult<(Vec<CustomerRow>, i64)> {
-    let mut page = filter_query(&format!("SELECT {COLUMNS} FROM customers"), filter);
-    match filter.sort {
-        CustomerSort::Newest => page.push(" ORDER BY id DESC"),
-        CustomerSort::Name => page.push(" ORDER BY name, id"),
+    let qualified = COLUMNS.split(", ").map(|column| format!("c.{}", column.trim())).collect::<Vec<_>>().join(", ");
+    let (mut page, mut count) = if filter.search == Search::None {
+        let mut page = plain_query(&format!("SELECT {COLUMNS}"), filter);
+        match filter.sort {
+            CustomerSort::Newest => page.push(" ORDER BY id DESC"),
+            CustomerSort::Name => page.push(" ORDER BY name, id"),
+        };
+        (page, plain_query("SELECT COUNT(*) FROM (SELECT 1", filter))
+    } else {
+        let mut page = search_query(&format!("SELECT {qualified}"), filter);
+        page.push(" ORDER BY m.k, m.cid");
+        (page, search_query("SELECT COUNT(*) FROM (SELECT 1", filter))
     };
     page.push(" LIMIT ").bind(filter.limit).push(" OFFSET ").bind(filter.offset);
     let rows = query::fetch_all(tx, &page).await?;
-    let mut count = filter_query("SELECT COUNT(*) FROM (SELECT 1 FROM customers", filter);
     count.push(" LIMIT ").bind(count_cap).push(") AS capped");
     let total = query::fetch_count(tx, &count).await?;
     Ok((rows, total))

@@ -9,6 +9,7 @@
 //! Queries are plain SQL text both databases accept; [`on_conn!`] runs the same statement on whichever
 //! backend is open.
 
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod campaigns;
@@ -23,6 +24,7 @@ pub mod query;
 pub mod repair_orders;
 pub mod sessions;
 pub mod stores;
+pub mod table;
 pub mod users;
 pub mod vehicles;
 pub mod warranty;

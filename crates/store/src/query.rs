@@ -12,6 +12,7 @@ pub enum Arg {
     Bool(bool),
     NullText,
     NullInt,
+    Bytes(Vec<u8>),
 }
 
 impl From<&str> for Arg {
@@ -27,6 +28,11 @@ impl From<String> for Arg {
 impl From<&String> for Arg {
     fn from(value: &String) -> Self {
         Arg::Text(value.clone())
+    }
+}
+impl From<Vec<u8>> for Arg {
+    fn from(value: Vec<u8>) -> Self {
+        Arg::Bytes(value)
     }
 }
 impl From<i64> for Arg {
@@ -153,6 +159,7 @@ macro_rules! bind_args {
                 Arg::Bool(value) => query.bind(*value),
                 Arg::NullText => query.bind(None::<String>),
                 Arg::NullInt => query.bind(None::<i64>),
+                Arg::Bytes(value) => query.bind(value.clone()),
             };
         }
         query
@@ -170,6 +177,7 @@ macro_rules! bind_owned {
                 Arg::Bool(value) => query.bind(value),
                 Arg::NullText => query.bind(None::<String>),
                 Arg::NullInt => query.bind(None::<i64>),
+                Arg::Bytes(value) => query.bind(value),
             };
         }
         query

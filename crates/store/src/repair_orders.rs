@@ -62,6 +62,15 @@ pub async fn update(tx: &mut Tx, row: &RepairOrderRow) -> StoreResult<bool> {
     query::update_versioned(tx, "repair_orders", &row.store_id, &row.id, row.version, row.editable()).await
 }
 
+/// A repair order by its id or its number (RO202405130001).
+pub async fn find(tx: &mut Tx, stores: &[String], key: &str) -> StoreResult<Option<RepairOrderRow>> {
+    let key = key.trim();
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM repair_orders WHERE store_id IN "));
+    query.bind_list(stores).push(" AND (id = ").bind(key).push(" OR number = ").bind(key.to_uppercase());
+    query.push(") ORDER BY id LIMIT 1");
+    query::fetch_optional(tx, &query).await
+}
+
 pub async fn get(tx: &mut Tx, stores: &[String], id: &str) -> StoreResult<Option<RepairOrderRow>> {
     let mut query = Query::new(&format!("SELECT {COLUMNS} FROM repair_orders WHERE id = "));
     query.bind(id).push(" AND store_id IN ").bind_list(stores);

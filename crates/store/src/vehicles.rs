@@ -110,6 +110,16 @@ pub async fn get(tx: &mut Tx, stores: &[String], id: &str) -> StoreResult<Option
     query::fetch_optional(tx, &query).await
 }
 
+/// A vehicle by what a person types to name it: its id, plate or VIN (spaces and case ignored).
+pub async fn find(tx: &mut Tx, stores: &[String], key: &str) -> StoreResult<Option<VehicleRow>> {
+    let key = key.trim();
+    let upper: String = key.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let mut query = Query::new(&format!("SELECT {COLUMNS} FROM vehicles WHERE store_id IN "));
+    query.bind_list(stores).push(" AND (id = ").bind(key).push(" OR plate = ").bind(&upper);
+    query.push(" OR vin = ").bind(&upper).push(") ORDER BY id LIMIT 1");
+    query::fetch_optional(tx, &query).await
+}
+
 pub async fn by_vin(tx: &mut Tx, store_id: &str, vin: &str) -> StoreResult<Option<VehicleRow>> {
     let mut query = Query::new(&format!("SELECT {COLUMNS} FROM vehicles WHERE store_id = "));
     query.bind(store_id).push(" AND vin = ").bind(vin);

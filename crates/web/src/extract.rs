@@ -107,6 +107,7 @@ impl FromRequestParts<AppState> for GuestLocale {
 }
 
 /// A submitted form as ordered pairs (repeated names keep their order, as line tables need).
+#[derive(Debug, Clone, Default)]
 pub struct FormData(pub Vec<(String, String)>);
 
 impl FormData {
@@ -178,6 +179,8 @@ fn cross_site(parts: &Parts) -> bool {
 pub struct Uploaded {
     pub who: UiActor,
     pub file: Option<(String, Vec<u8>)>,
+    /// The form's other fields.
+    pub fields: FormData,
 }
 
 impl FromRequest<AppState> for Uploaded {
@@ -193,7 +196,7 @@ impl FromRequest<AppState> for Uploaded {
         let mut multipart = axum::extract::Multipart::from_request(request, state)
             .await
             .map_err(|rejection| (rejection.status(), rejection.body_text()).into_response())?;
-        let (mut csrf, mut file) = (String::new(), None);
+        let (mut csrf, mut file, mut fields) = (String::new(), None, Vec::new());
         loop {
             let field = match multipart.next_field().await {
                 Ok(Some(field)) => field,
@@ -210,13 +213,55 @@ impl FromRequest<AppState> for Uploaded {
                         file = Some((name, bytes.to_vec()));
                     }
                 }
-                _ => {}
+                Some(name) => {
+                    let name = name.to_string();
+                    fields.push((name, field.text().await.unwrap_or_default()));
+                }
+                None => {}
             }
         }
         if !constant_time_eq(csrf.as_bytes(), who.csrf.as_bytes()) {
             return Err(crate::ui::csrf_failed(who.locale));
         }
-        Ok(Uploaded { who, file })
+        Ok(Uploaded { who, file, fields: FormData(fields) })
+    }
+}
+
+/// A file sent to the API: the `file` part of a multipart form (with the form's other fields), or the raw
+/// body (with its name from an `X-File-Name` header, when given).
+#[derive(Debug, Default)]
+pub struct ApiUpload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub fields: FormData,
+}
+
+impl ApiUpload {
+    pub async fn read(state: &AppState, request: Request) -> Result<ApiUpload, Response> {
+        let headers = request.headers();
+        let multipart = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("multipart/form-data"));
+        if !multipart {
+            let file_name =
+                headers.get("x-file-name").and_then(|value| value.to_str().ok()).unwrap_or_default().to_string();
+            let bytes = Bytes::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+            return Ok(ApiUpload { file_name, bytes: bytes.to_vec(), fields: FormData::default() });
+        }
+        let mut form =
+            axum::extract::Multipart::from_request(request, state).await.map_err(IntoResponse::into_response)?;
+        let mut upload = ApiUpload::default();
+        while let Some(field) = form.next_field().await.map_err(IntoResponse::into_response)? {
+            if field.name() == Some("file") || field.file_name().is_some() {
+                upload.file_name = field.file_name().unwrap_or_default().to_string();
+                upload.bytes = field.bytes().await.map_err(IntoResponse::into_response)?.to_vec();
+            } else if let Some(name) = field.name().map(str::to_string) {
+                let text = field.text().await.map_err(IntoResponse::into_response)?;
+                upload.fields.0.push((name, text));
+            }
+        }
+        Ok(upload)
     }
 }
 

@@ -100,6 +100,10 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/insurance-claims/{id}/{action}", post(insurance::claim_step)),
         ("/insurance-commission", get(insurance::commission)),
         ("/insurance-pay-rules", post(insurance::set_pay_rule)),
+        ("/attachments", get(attachments::list).post(attachments::upload)),
+        ("/attachments/{id}", get(attachments::get)),
+        ("/attachments/{id}/content", get(attachments::content)),
+        ("/attachments/{id}/remove", post(attachments::remove)),
         ("/rules", get(rules::list)),
         ("/rules/{rule}", post(rules::eval)),
         ("/openapi.json", get(openapi::document)),
@@ -237,7 +241,7 @@ fn ui_routes() -> Router<AppState> {
         .route("/insurance/commission.xlsx", get(insurance::commission_export))
         .route("/insurance/insurers", get(insurance::insurers_page).post(insurance::insurer_create))
         .route("/insurance/checklists", post(insurance::checklist_save))
-        .route("/insurance/insurers/{id}", get(insurance::insurer_show))
+        .route("/insurance/insurers/{id}", get(insurance::insurer_show).post(insurance::insurer_update))
         .route("/insurance/insurers/{id}/covers", post(insurance::insurer_cover))
         .route("/admin/stores", get(admin::stores).post(admin::create_store))
         .route("/admin/stores/new", get(admin::new_store))
@@ -258,6 +262,9 @@ fn ui_routes() -> Router<AppState> {
         .route("/adjustment", get(rule_pages::adjustment).post(rule_pages::adjust))
         .route("/rules", get(rules::index))
         .route("/rules/{name}", get(rules::show).post(rules::try_rule))
+        .route("/attachments/upload/{owner_kind}/{owner_id}", post(attachments::upload))
+        .route("/attachments/{id}", get(attachments::download))
+        .route("/attachments/{id}/remove", post(attachments::remove))
         .route("/static/{name}", get(crate::static_files::serve))
         .route("/api/docs", get(api_docs))
         .route("/health", get(|| async { "ok" }))

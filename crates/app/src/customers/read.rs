@@ -48,7 +48,8 @@ pub struct CustomerListQuery {
     pub q: Option<String>,
     pub store_id: Option<String>,
     pub follow_up_user_id: Option<String>,
-    /// `newest` (default) or `name`.
+    /// `newest` (default) or `name`, for the list without a search; a search lists in the order of the
+    /// value that matched (names, mobiles, plates or VINs).
     pub sort: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,

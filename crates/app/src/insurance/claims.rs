@@ -275,22 +275,26 @@ pub async fn create(app: &App, actor: &Actor, input: ClaimInput) -> AppResult<Cl
         .write(job(move |tx| {
             Box::pin(async move {
                 let stores = std::slice::from_ref(&store_id);
-                let vehicle = vehicles::get(tx, stores, &input.vehicle_id)
+                let vehicle = vehicles::find(tx, stores, &input.vehicle_id)
                     .await?
                     .ok_or_else(|| Violation::new("vehicle_id", "not_found"))?;
-                let policy = match input.policy_id.as_deref().filter(|id| !id.is_empty()) {
-                    Some(id) => Some(
-                        store::get::<PolicyRow>(tx, stores, id)
+                let policy = match input.policy_id.as_deref().filter(|id| !id.trim().is_empty()) {
+                    Some(key) => Some(
+                        store::find::<PolicyRow>(tx, stores, &["policy_no"], key)
                             .await?
                             .ok_or_else(|| Violation::new("policy_id", "not_found"))?,
                     ),
                     None => None,
                 };
-                if let Some(ro) = input.repair_order_id.as_deref().filter(|id| !id.is_empty())
-                    && repair_orders::get(tx, stores, ro).await?.is_none()
-                {
-                    return Err(Violation::new("repair_order_id", "not_found").into());
-                }
+                let repair_order_id = match input.repair_order_id.as_deref().filter(|id| !id.trim().is_empty()) {
+                    Some(key) => Some(
+                        repair_orders::find(tx, stores, key)
+                            .await?
+                            .ok_or_else(|| Violation::new("repair_order_id", "not_found"))?
+                            .id,
+                    ),
+                    None => None,
+                };
                 let insurer_id = input
                     .insurer_id
                     .clone()
@@ -308,7 +312,7 @@ pub async fn create(app: &App, actor: &Actor, input: ClaimInput) -> AppResult<Cl
                     policy_id: policy.as_ref().map(|p| p.id.clone()),
                     insurer_id,
                     lead_id: input.lead_id.clone().filter(|id| !id.is_empty()),
-                    repair_order_id: input.repair_order_id.clone().filter(|id| !id.is_empty()),
+                    repair_order_id,
                     insurer_claim_no: input.insurer_claim_no.trim().to_string(),
                     accident_at,
                     reported_at,

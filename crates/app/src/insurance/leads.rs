@@ -5,7 +5,7 @@ use claimdesk_domain::Violation;
 use claimdesk_domain::Violations;
 use claimdesk_domain::access::Permission;
 use claimdesk_store::insurance::{self as store, LeadRow, ListFilter};
-use claimdesk_store::{Tx, counters, job, new_id, repair_orders as ro_store};
+use claimdesk_store::{Tx, counters, job, new_id, repair_orders as ro_store, vehicles as vehicle_store};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -130,6 +130,15 @@ pub async fn act(app: &App, actor: &Actor, id: &str, action: &str, input: LeadAc
             .filter(|v| !v.is_empty())
             .ok_or_else(|| Violation::new("vehicle_id", "required"))?;
         let lead = get(app, actor, id).await?;
+        let stores = vec![lead.store_id.clone()];
+        let vehicle_id = app
+            .db
+            .read(job(move |tx| {
+                Box::pin(async move { Ok::<_, AppError>(vehicle_store::find(tx, &stores, &vehicle_id).await?) })
+            }))
+            .await?
+            .ok_or_else(|| Violation::new("vehicle_id", "not_found"))?
+            .id;
         let order = repair_orders::create(
             app,
             actor,
@@ -174,7 +183,7 @@ pub async fn act(app: &App, actor: &Actor, id: &str, action: &str, input: LeadAc
                     }
                     ("new" | "contacted", "arrive") => {
                         let order_id = input.repair_order_id.clone().unwrap_or_default();
-                        let order = ro_store::get(tx, stores, &order_id)
+                        let order = ro_store::find(tx, stores, &order_id)
                             .await?
                             .ok_or_else(|| Violation::new("repair_order_id", "not_found"))?;
                         row.status = "arrived".into();

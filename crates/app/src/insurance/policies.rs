@@ -164,7 +164,7 @@ pub async fn create(app: &App, actor: &Actor, input: NewPolicy) -> AppResult<Pol
                 let insurer: InsurerRow = store::get(tx, stores, &input.policy.insurer_id)
                     .await?
                     .ok_or_else(|| Violation::new("insurer_id", "not_found"))?;
-                let vehicle = vehicles::get(tx, stores, &input.policy.vehicle_id)
+                let vehicle = vehicles::find(tx, stores, &input.policy.vehicle_id)
                     .await?
                     .ok_or_else(|| Violation::new("vehicle_id", "not_found"))?;
                 let rates: Vec<InsurerCoverRow> =

@@ -205,6 +205,7 @@ pub(crate) fn row_errors_json(errors: &[claimdesk_domain::import::RowError]) -> 
         .collect()
 }
 
+<<<<<<< HEAD
 /// The uploaded file: the `file` part of a multipart form, or the raw body.
 pub(crate) async fn import_body(
     state: &AppState,
@@ -229,6 +230,8 @@ pub(crate) async fn import_body(
     Ok(Vec::new())
 }
 
+=======
+>>>>>>> main
 /// Imports customers with their vehicles from the import template (xlsx, xls, or UTF-8 CSV), all or
 /// nothing: one row per vehicle and its owner, rows numbered as in Excel. With `dry_run=true` answers
 /// the preview (counts, the first rows, every problem) and writes nothing. Otherwise answers 201 with the
@@ -249,8 +252,8 @@ pub async fn import(
 ) -> axum::response::Response {
     use crate::error::{ApiError, envelope};
     use claimdesk_app::customers::import::{self as service, ImportResult};
-    let bytes = match import_body(&state, request).await {
-        Ok(bytes) => bytes,
+    let bytes = match crate::extract::ApiUpload::read(&state, request).await {
+        Ok(upload) => upload.bytes,
         Err(response) => return response,
     };
     if bytes.is_empty() {

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: thin handlers over the services. Money is a decimal string, dates
 //! `YYYY-MM-DD`, instants RFC 3339 with the store's offset, lists `{"items", "total", "page", "per_page"}`.
 
+pub mod attachments;
 pub mod auth;
 pub mod campaigns;
 pub mod customers;

@@ -6,9 +6,13 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
+<<<<<<< HEAD
 use super::{
     auth, campaigns, customers, follow_ups, insurance, org, quality, repair_orders, rules, warranty, worklist,
 };
+=======
+use super::{attachments, auth, customers, follow_ups, insurance, org, repair_orders, rules, warranty, worklist};
+>>>>>>> main
 
 #[derive(OpenApi)]
 #[openapi(
@@ -39,6 +43,7 @@ use super::{
         insurance::list_policies, insurance::create_policy, insurance::get_policy, insurance::policy_action,
         insurance::list_claims, insurance::create_claim, insurance::get_claim, insurance::put_assessment, insurance::claim_document, insurance::claim_step,
         insurance::commission, insurance::set_pay_rule,
+        attachments::list, attachments::upload, attachments::get, attachments::content, attachments::remove,
         document,
     ),
     components(schemas(auth::TokenRequest, auth::NewToken, customers::ChangeOwner, org::UserPatch, org::GrantBody, org::RevokeBody, org::CalendarNotice, warranty::ActionBody)),

@@ -4,7 +4,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use claimdesk_app::customers::{self, CustomerDetail, CustomerListQuery, CustomerView, CustomerWithVehicle};
-use claimdesk_app::org::users;
 use claimdesk_app::{AppError, audit, clock};
 use claimdesk_domain::customer::CustomerInput;
 use claimdesk_domain::vehicle::UseNature;
@@ -223,13 +222,6 @@ fn customer_input(form: &FormData) -> CustomerInput {
     }
 }
 
-async fn staff(state: &AppState, who: &UiActor) -> Vec<(String, String)> {
-    match &who.actor.current_store {
-        Some(store) => users::staff_of(&state.app, &who.actor, store).await.unwrap_or_default(),
-        None => Vec::new(),
-    }
-}
-
 fn new_form(locale: Locale, form: &FormData, staff: &[(String, String)]) -> FormView {
     let value = |name: &str| form.get(name).to_string();
     let mut groups = customer_fields(locale, &value, staff);
@@ -259,7 +251,7 @@ pub async fn new(State(state): State<AppState>, who: UiActor) -> Response {
         ("vehicle.use_nature".into(), UseNature::Private.as_str().into()),
     ]);
     defaults.0.push(("follow_up_user_id".into(), String::new()));
-    let staff = staff(&state, &who).await;
+    let staff = crate::ui::staff_options(&state, &who).await;
     form_page(&ctx, &new_form(who.locale, &defaults, &staff), StatusCode::OK)
 }
 
@@ -275,7 +267,7 @@ pub async fn create(State(state): State<AppState>, posted: Posted) -> Response {
         Ok(customer) => see_other(&format!("/customers/{}", customer.id), "form.saved"),
         Err(AppError::Invalid(violations)) => {
             let ctx = Ctx::new(&who, "customer.new", "/customers");
-            let staff = staff(&state, &who).await;
+            let staff = crate::ui::staff_options(&state, &who).await;
             let mut view = new_form(who.locale, &form, &staff);
             view.apply_errors(&violations, who.locale);
             form_page(&ctx, &view, StatusCode::UNPROCESSABLE_ENTITY)
@@ -406,7 +398,7 @@ pub async fn edit(State(state): State<AppState>, who: UiActor, Path(id): Path<St
         Err(error) => return error_page(who.locale, error),
     };
     let ctx = Ctx::new(&who, "customer.edit", "/customers");
-    let staff = staff(&state, &who).await;
+    let staff = crate::ui::staff_options(&state, &who).await;
     let value = view_value(&customer);
     form_page(&ctx, &edit_form(who.locale, &id, &customer.version.to_string(), &value, &staff), StatusCode::OK)
 }
@@ -417,7 +409,7 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, poste
         Ok(customer) => see_other(&format!("/customers/{}", customer.id), "form.saved"),
         Err(AppError::Invalid(violations)) => {
             let ctx = Ctx::new(&who, "customer.edit", "/customers");
-            let staff = staff(&state, &who).await;
+            let staff = crate::ui::staff_options(&state, &who).await;
             let value = |name: &str| form.get(name).to_string();
             let mut view = edit_form(who.locale, &id, form.get("version"), &value, &staff);
             view.apply_errors(&violations, who.locale);

@@ -98,7 +98,7 @@ pub async fn template(who: UiActor) -> Response {
 
 /// `POST /customers/import`: keeps the file and shows what it would import.
 pub async fn upload(State(state): State<AppState>, uploaded: Uploaded) -> Response {
-    let Uploaded { who, file } = uploaded;
+    let Uploaded { who, file, .. } = uploaded;
     let locale = who.locale;
     let ctx = Ctx::new(&who, "import.title", "/customers");
     let Some((file_name, bytes)) = file else {

@@ -197,6 +197,16 @@ async fn insurer_options(state: &AppState, who: &UiActor) -> Vec<(String, String
     all
 }
 
+/// A form opened from a vehicle's page carries the vehicle's id; the person sees its plate (or VIN)
+/// instead, which the services accept as well.
+async fn show_vehicle_by_plate(state: &AppState, who: &UiActor, form: &mut FormData) {
+    let Some(index) = form.0.iter().position(|(name, value)| name == "vehicle_id" && !value.is_empty()) else { return };
+    if let Ok(detail) = claimdesk_app::vehicles::get(&state.app, &who.actor, &form.0[index].1).await {
+        let vehicle = detail.vehicle;
+        form.0[index].1 = if vehicle.plate.is_empty() { vehicle.vin } else { vehicle.plate };
+    }
+}
+
 fn policy_form(locale: Locale, form: &FormData, insurers: Vec<(String, String)>) -> FormView {
     let t = |key: &str| label(locale, key);
     let value = |name: &str| form.get(name).to_string();
@@ -261,6 +271,7 @@ pub async fn policy_new(
             form.0.push((format!("covers[{i}].cover"), cover.to_string()));
         }
     }
+    show_vehicle_by_plate(&state, &who, &mut form).await;
     form_page(&ctx, &policy_form(who.locale, &form, insurer_options(&state, &who).await), StatusCode::OK)
 }
 
@@ -656,6 +667,7 @@ pub async fn claim_new(
     if form.get("claim_type").is_empty() {
         form.0.push(("claim_type".into(), "own_damage".into()));
     }
+    show_vehicle_by_plate(&state, &who, &mut form).await;
     form_page(&ctx, &claim_form(who.locale, &form, insurer_options(&state, &who).await), StatusCode::OK)
 }
 
@@ -977,6 +989,10 @@ async fn claim_detail_page(
             ..Section::default()
         });
     }
+    let owner = claimdesk_app::attachments::Owner::new(claimdesk_domain::attachment::OwnerKind::InsuranceClaim, &c.id);
+    sections.push(
+        crate::ui::attachments::section(state, who, owner, &c.store_id, &format!("/insurance/claims/{}", c.id)).await,
+    );
     let ctx = Ctx::new(who, "ins.claim", "/insurance/claims").titled(c.number.clone()).flash(flash);
     let view = DetailView {
         title: format!("{} {}", t("ins.claim"), c.number),
@@ -1642,15 +1658,7 @@ pub async fn insurers_page(State(state): State<AppState>, who: UiActor, Query(fl
 }
 
 pub async fn insurer_create(State(state): State<AppState>, posted: Posted) -> Response {
-    let form = &posted.form;
-    let input = InsurerInput {
-        code: form.get("code").into(),
-        name: form.get("name").into(),
-        phone: form.get("phone").into(),
-        claim_phone: form.get("claim_phone").into(),
-        active: true,
-        store_id: None,
-    };
+    let input = InsurerInput { active: true, ..insurer_input(&posted.form) };
     match insurers::create(&state.app, &posted.who.actor, input).await {
         Ok(insurer) => see_other(&format!("/insurance/insurers/{}", insurer.id), "form.saved"),
         Err(error) => error_page(posted.who.locale, error),
@@ -1676,12 +1684,75 @@ pub async fn insurer_show(
     Path(id): Path<String>,
     Query(flash): Query<Flash>,
 ) -> Response {
+    insurer_page(&state, &who, &id, flash.flash.as_deref(), None).await
+}
+
+/// Changes the insurer's name, numbers or whether the store still sells for it (store admin).
+pub async fn insurer_update(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
+    let Posted { who, form } = posted;
+    let input = insurer_input(&form);
+    match insurers::update(&state.app, &who.actor, &id, input).await {
+        Ok(_) => see_other(&format!("/insurance/insurers/{id}"), "form.saved"),
+        Err(AppError::Invalid(violations)) => {
+            let mut response = insurer_page(&state, &who, &id, None, Some((form, violations))).await;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+        Err(error) => error_page(who.locale, error),
+    }
+}
+
+fn insurer_input(form: &FormData) -> InsurerInput {
+    InsurerInput {
+        code: form.get("code").into(),
+        name: form.get("name").into(),
+        phone: form.get("phone").into(),
+        claim_phone: form.get("claim_phone").into(),
+        active: form.get("active") == "1",
+        store_id: None,
+    }
+}
+
+async fn insurer_page(
+    state: &AppState,
+    who: &UiActor,
+    id: &str,
+    flash: Option<&str>,
+    rejected: Option<(FormData, claimdesk_domain::Violations)>,
+) -> Response {
     let locale = who.locale;
-    let detail = match insurers::get(&state.app, &who.actor, &id).await {
+    let detail = match insurers::get(&state.app, &who.actor, id).await {
         Ok(detail) => detail,
         Err(error) => return error_page(locale, error),
     };
     let t = |key: &str| label(locale, key);
+    let insurer = &detail.insurer;
+    let current = FormData(vec![
+        ("code".into(), insurer.code.clone()),
+        ("name".into(), insurer.name.clone()),
+        ("phone".into(), insurer.phone.clone()),
+        ("claim_phone".into(), insurer.claim_phone.clone()),
+        ("active".into(), if insurer.active { "1".into() } else { String::new() }),
+    ]);
+    let values = rejected.as_ref().map(|(form, _)| form).unwrap_or(&current);
+    let mut edit = FormView {
+        action: format!("/insurance/insurers/{id}"),
+        groups: vec![FieldGroup {
+            title: String::new(),
+            fields: vec![
+                Field::text("code", t("ins.insurer_code"), values.get("code")).required().upper(),
+                Field::text("name", t("ins.insurer"), values.get("name")).required(),
+                Field::text("phone", t("ins.phone"), values.get("phone")),
+                Field::text("claim_phone", t("ins.claim_phone"), values.get("claim_phone")),
+                Field::text("active", t("ins.active"), values.get("active")).kind("checkbox"),
+            ],
+        }],
+        submit: t("action.save"),
+        ..FormView::default()
+    };
+    if let Some((_, violations)) = &rejected {
+        edit.apply_errors(violations, locale);
+    }
     let covers = Table {
         columns: vec![
             Column::new(t("ins.cover")),
@@ -1711,7 +1782,7 @@ pub async fn insurer_show(
         empty: t("list.empty"),
     };
     let form = FormView {
-        action: format!("/insurance/insurers/{}/covers", id),
+        action: format!("/insurance/insurers/{id}/covers"),
         groups: vec![FieldGroup {
             title: String::new(),
             fields: vec![
@@ -1728,12 +1799,14 @@ pub async fn insurer_show(
         submit: t("ins.add_cover"),
         ..FormView::default()
     };
-    let ctx = Ctx::new(&who, "ins.insurers", "/insurance/insurers")
-        .titled(detail.insurer.name.clone())
-        .flash(flash.flash.as_deref());
+    let ctx = Ctx::new(who, "ins.insurers", "/insurance/insurers").titled(detail.insurer.name.clone()).flash(flash);
     let view = DetailView {
         title: format!("{} {}", detail.insurer.code, detail.insurer.name),
-        sections: vec![Section { title: t("ins.covers"), table: Some(covers), form: Some(form), ..Section::default() }],
+        state: (!detail.insurer.active).then(|| (t("ins.inactive"), "tag-grey".to_string())),
+        sections: vec![
+            Section { title: t("ins.insurer_details"), form: Some(edit), ..Section::default() },
+            Section { title: t("ins.covers"), table: Some(covers), form: Some(form), ..Section::default() },
+        ],
         ..DetailView::default()
     };
     detail_page(&ctx, &view)
@@ -1817,6 +1890,8 @@ pub async fn commission(State(state): State<AppState>, who: UiActor, Query(param
         Err(error) => return error_page(locale, error),
     };
     let t = |key: &str| label(locale, key);
+    let mut staff = vec![(String::new(), t("form.choose"))];
+    staff.extend(crate::ui::staff_options(&state, &who).await);
     let mut sections = vec![Section {
         title: format!("{} · {month}", t("ins.commission_title")),
         table: Some(commission_table(locale, &lines)),
@@ -1843,7 +1918,7 @@ pub async fn commission(State(state): State<AppState>, who: UiActor, Query(param
                 groups: vec![FieldGroup {
                     title: String::new(),
                     fields: vec![
-                        Field::text("user_id", t("ins.user_id"), "").required(),
+                        Field::text("user_id", t("ins.user_id"), "").options(staff.clone()).required(),
                         Field::text("valid_from", t("ins.valid_from_month"), month.clone()).kind("month").required(),
                         Field::text("base_pay", t("ins.base_pay"), "").required(),
                         Field::text("policy_share_percent", t("ins.policy_share_percent"), ""),

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod attachments;
 pub mod calendar;
 pub mod campaigns;
 pub mod customers;
@@ -307,6 +308,14 @@ pub fn see_other(to: &str, flash: &str) -> Response {
 pub struct Flash {
     #[serde(default)]
     pub flash: Option<String>,
+}
+
+/// The staff of the person's current store as select options (id, name).
+pub async fn staff_options(state: &crate::AppState, who: &crate::extract::UiActor) -> Vec<(String, String)> {
+    match &who.actor.current_store {
+        Some(store) => claimdesk_app::org::users::staff_of(&state.app, &who.actor, store).await.unwrap_or_default(),
+        None => Vec::new(),
+    }
 }
 
 /// Shared label helpers.

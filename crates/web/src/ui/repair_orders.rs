@@ -440,6 +440,14 @@ pub async fn show(
                 ..Section::default()
             },
             Section { title: t("ro.items"), table: Some(item_table(locale, &order)), ..Section::default() },
+            crate::ui::attachments::section(
+                &state,
+                &who,
+                claimdesk_app::attachments::Owner::new(claimdesk_domain::attachment::OwnerKind::RepairOrder, &order.id),
+                &order.store_id,
+                &format!("/repair-orders/{}", order.id),
+            )
+            .await,
         ],
         timeline: timeline(locale, history, &zone),
         due: None,

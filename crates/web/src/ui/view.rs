@@ -146,6 +146,39 @@ pub struct Section {
     pub form: Option<FormView>,
     /// Preformatted documentation text.
     pub doc: Option<String>,
+    /// Files kept on the record, with the form that adds one.
+    pub gallery: Option<Gallery>,
+}
+
+/// The files of a record: thumbnails for photos, links for documents, and an upload form when the person
+/// may add files.
+#[derive(Debug, Clone, Default)]
+pub struct Gallery {
+    pub items: Vec<GalleryItem>,
+    pub empty: String,
+    pub upload: Option<UploadForm>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GalleryItem {
+    pub href: String,
+    pub name: String,
+    /// The kind and size, e.g. "照片 · 2.1 MB".
+    pub caption: String,
+    pub image: bool,
+    pub remove: Option<Action>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UploadForm {
+    pub action: String,
+    pub kinds: Vec<(String, String)>,
+    pub accept: String,
+    pub hint: String,
+    pub submit: String,
+    pub file_label: String,
+    pub kind_label: String,
+    pub note_label: String,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -76,3 +76,38 @@ async fn insurers_and_policies_through_the_api() {
         assert_eq!(none.json()["total"], 0, "{which:?}");
     }
 }
+
+#[tokio::test]
+async fn the_insurer_page_edits_the_insurer_and_names_the_bad_field() {
+    for which in backends() {
+        let web = Web::new(which).await;
+        let world = &web.world;
+        let admin = world.person("bj01.admin", Some(&world.store_a), Role::StoreAdmin).await;
+        let insurer = claimdesk_app::insurance::insurers::create(
+            &world.app,
+            &admin,
+            claimdesk_app::insurance::insurers::InsurerInput {
+                code: "PAIC".into(),
+                name: "平安财险".into(),
+                active: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let session = super::ui::log_in(&web, "bj01.admin", crate::helpers::PASSWORD).await;
+        let csrf = super::ui::csrf_of(&web, &session).await;
+        let path = format!("/insurance/insurers/{}", insurer.id);
+        let refused =
+            web.post_form(&path, &session, &[("_csrf", &csrf), ("code", "PAIC"), ("name", " "), ("active", "1")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{which:?}: {}", refused.body);
+        assert_eq!(super::select(&refused.html(), "#f-name-error"), vec!["此项必填"], "{which:?}");
+        assert_eq!(super::attr(&refused.html(), "#f-code", "value").as_deref(), Some("PAIC"), "input kept");
+        let saved = web
+            .post_form(&path, &session, &[("_csrf", &csrf), ("code", "PAIC"), ("name", "平安产险"), ("phone", "95511")])
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{which:?}: {}", saved.body);
+        let page = web.get(&path, &session).await;
+        assert!(page.body.contains("平安产险") && page.body.contains("已停止代理"), "{which:?}");
+    }
+}

@@ -2,6 +2,7 @@
 //! server-rendered pages with their cookies and CSRF tokens.
 
 mod api;
+mod attachments;
 mod campaigns;
 mod claims;
 mod insurance;

@@ -27,7 +27,7 @@ pub(crate) async fn log_in(web: &Web, username: &str, password: &str) -> String 
 }
 
 /// The session's CSRF token, read from a page's logout form.
-async fn csrf_of(web: &Web, session: &str) -> String {
+pub(crate) async fn csrf_of(web: &Web, session: &str) -> String {
     let page = web.get("/customers/new", session).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     attr(&page.html(), "form[action='/logout'] input[name='_csrf']", "value").expect("csrf input")

@@ -90,6 +90,32 @@ async fn the_list_finds_a_customer_by_name_mobile_plate_and_vin_prefix() {
 }
 
 #[tokio::test]
+async fn a_search_lists_its_matches_in_the_order_of_the_matched_value_page_by_page() {
+    for which in backends() {
+        let world = World::new(which).await;
+        let advisor = world.person("bj01.advisor", Some(&world.store_a), Role::ServiceAdvisor).await;
+        for (serial, name) in [(11, "王五"), (12, "王二"), (13, "李四"), (14, "王三"), (15, "王二小")] {
+            world.customer(&advisor, name, serial).await;
+        }
+        let search = |page: i64| CustomerListQuery {
+            q: Some("王".into()),
+            page: Some(page),
+            per_page: Some(2),
+            ..CustomerListQuery::default()
+        };
+        let mut names = Vec::new();
+        for page in 1..=3 {
+            let found = customers::list(&world.app, &advisor, search(page)).await.unwrap();
+            assert_eq!(found.total, 4, "{which:?}");
+            names.extend(found.items.iter().map(|c| c.name.clone()));
+        }
+        let mut expected = vec!["王五", "王二", "王三", "王二小"];
+        expected.sort();
+        assert_eq!(names, expected, "{which:?}: every match once, in name order, across pages");
+    }
+}
+
+#[tokio::test]
 async fn another_stores_customer_is_not_found_and_not_listed() {
     for which in backends() {
         let world = World::new(which).await;

@@ -450,3 +450,66 @@ async fn a_lead_converts_and_the_month_pays_commission() {
         assert!(commission::statement(&world.app, &admin, "2024-13", None).await.is_err());
     }
 }
+
+#[tokio::test]
+async fn people_name_the_vehicle_policy_and_repair_order_as_they_know_them() {
+    for which in backends() {
+        let world = World::new(which).await;
+        let admin = world.person("bj01.admin", Some(&world.store_a), Role::StoreAdmin).await;
+        let other = world.person("sh01.admin", Some(&world.store_b), Role::StoreAdmin).await;
+        let specialist = world.person("bj01.ins", Some(&world.store_a), Role::InsuranceSpecialist).await;
+        let customer = world.customer(&admin, "车主甲", 61).await;
+        let stranger = world.customer(&other, "车主乙", 62).await;
+        let vehicle = &customer.vehicles[0];
+        let insurer_id = insurer_with_rates(&world, &admin, "CPIC").await;
+        // A lower-case VIN with a space names the vehicle as well as its id.
+        let spaced = format!("{} {}", &vehicle.vin[..8].to_lowercase(), &vehicle.vin[8..]);
+        let policy = policies::create(
+            &world.app,
+            &specialist,
+            NewPolicy { policy: policy_input(&insurer_id, &spaced, "PDZA2024061"), ..NewPolicy::default() },
+        )
+        .await
+        .expect("policy by VIN");
+        assert_eq!(policy.vehicle_id, vehicle.id, "{which:?}");
+        let order = repair_orders::create(
+            &world.app,
+            &specialist,
+            RepairOrderInput {
+                vehicle_id: vehicle.id.clone(),
+                kind: "accident".into(),
+                mileage_in: Some(30_000),
+                complaint: "侧面刮擦".into(),
+                ..RepairOrderInput::default()
+            },
+        )
+        .await
+        .unwrap();
+        let input = ClaimInput {
+            claim_type: "own_damage".into(),
+            vehicle_id: vehicle.plate.to_lowercase(),
+            policy_id: Some("PDZA2024061".into()),
+            repair_order_id: Some(order.number.clone()),
+            accident_at: "2024-05-12T09:30".into(),
+            place: "三环路".into(),
+            reporter: Reporter { name: "车主甲".into(), ..Reporter::default() },
+            ..ClaimInput::default()
+        };
+        let claim = claims::create(&world.app, &specialist, input.clone()).await.expect("claim by plate and numbers");
+        let detail = claims::get(&world.app, &specialist, &claim.id).await.unwrap();
+        assert_eq!(detail.claim.vehicle_id, vehicle.id, "{which:?}");
+        assert_eq!(detail.claim.policy_id.as_deref(), Some(policy.id.as_str()), "{which:?}");
+        assert_eq!(detail.claim.repair_order_id.as_deref(), Some(order.id.as_str()), "{which:?}");
+
+        // Another store's plate, an unknown policy number or repair order number name their field.
+        let mut elsewhere = input.clone();
+        elsewhere.vehicle_id = stranger.vehicles[0].plate.clone();
+        assert!(has(&fields(claims::create(&world.app, &specialist, elsewhere).await), "vehicle_id", "not_found"));
+        let mut unknown = input.clone();
+        unknown.policy_id = Some("NO-SUCH".into());
+        assert!(has(&fields(claims::create(&world.app, &specialist, unknown).await), "policy_id", "not_found"));
+        let mut unknown = input;
+        unknown.repair_order_id = Some("RO19990101".into());
+        assert!(has(&fields(claims::create(&world.app, &specialist, unknown).await), "repair_order_id", "not_found"));
+    }
+}

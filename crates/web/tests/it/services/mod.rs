@@ -1,6 +1,7 @@
 //! The services on real databases: every test runs on SQLite and, when configured, on PostgreSQL, each
 //! on a fresh database.
 
+mod attachments;
 mod audit;
 pub mod campaigns;
 pub mod claims;
