@@ -3,6 +3,7 @@
 //! (技术通报), assigned to each store's service managers with read confirmation and a due item until read.
 
 use claimdesk_domain::access::{Permission, Role};
+use claimdesk_domain::attachment::OwnerKind;
 use claimdesk_domain::quality::{self as rules, Observation, RepeatedFailure, ReportInput};
 use claimdesk_domain::{Violation, Violations};
 use claimdesk_store::quality::{self as store, BulletinRow, ReadRow, ReportFilter, ReportRow};
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::actor::Actor;
+use crate::attachments::{self, Owner};
 use crate::error::{AppError, AppResult};
 use crate::page::{Page, PageRequest};
 use crate::worklist::{DueSpec, create_due};
@@ -316,14 +318,23 @@ pub async fn export(app: &App, actor: &Actor, since: Option<String>) -> AppResul
         next += 1;
     }
     let codes = |id: &str| actor.store(id).map(|s| s.code.clone()).unwrap_or_default();
-    let reports: Vec<serde_json::Value> = items
-        .iter()
-        .map(|report| {
-            let mut value = json!(report);
-            value["store_code"] = json!(codes(&report.store_id));
-            value
-        })
-        .collect();
+    let mut reports: Vec<serde_json::Value> = Vec::with_capacity(items.len());
+    for report in &items {
+        let mut value = json!(report);
+        value["store_code"] = json!(codes(&report.store_id));
+        // The photos travel as links the manufacturer's system fetches with the same token.
+        let owner = Owner::new(OwnerKind::QualityReport, report.id.clone());
+        let photos: Vec<serde_json::Value> = attachments::list(app, actor, owner)
+            .await?
+            .into_iter()
+            .map(|file| {
+                json!({"id": file.id, "file_name": file.file_name, "kind": file.kind,
+                    "href": format!("/api/v1/attachments/{}/content", file.id)})
+            })
+            .collect();
+        value["photos"] = json!(photos);
+        reports.push(value);
+    }
     Ok(json!({
         "format": "claimdesk.quality-reports/1",
         "generated_at": clock::rfc3339_local(app.now_ms(), actor.home_time_zone()),

@@ -109,16 +109,20 @@ pub enum OwnerKind {
     WarrantyClaim,
     InsuranceClaim,
     RepairOrder,
+    /// 质量信息反馈: the photos of the fault.
+    QualityReport,
 }
 
 impl OwnerKind {
-    pub const ALL: [OwnerKind; 3] = [OwnerKind::WarrantyClaim, OwnerKind::InsuranceClaim, OwnerKind::RepairOrder];
+    pub const ALL: [OwnerKind; 4] =
+        [OwnerKind::WarrantyClaim, OwnerKind::InsuranceClaim, OwnerKind::RepairOrder, OwnerKind::QualityReport];
 
     pub fn as_str(self) -> &'static str {
         match self {
             OwnerKind::WarrantyClaim => "warranty_claim",
             OwnerKind::InsuranceClaim => "insurance_claim",
             OwnerKind::RepairOrder => "repair_order",
+            OwnerKind::QualityReport => "quality_report",
         }
     }
 
@@ -135,6 +139,7 @@ impl OwnerKind {
             OwnerKind::WarrantyClaim => "warranty_claims",
             OwnerKind::InsuranceClaim => "insurance_claims",
             OwnerKind::RepairOrder => "repair_orders",
+            OwnerKind::QualityReport => "quality_reports",
         }
     }
 
@@ -143,6 +148,7 @@ impl OwnerKind {
             OwnerKind::WarrantyClaim => Permission::WarrantyRead,
             OwnerKind::InsuranceClaim => Permission::InsuranceRead,
             OwnerKind::RepairOrder => Permission::RepairOrdersRead,
+            OwnerKind::QualityReport => Permission::WarrantyRead,
         }
     }
 
@@ -151,6 +157,7 @@ impl OwnerKind {
             OwnerKind::WarrantyClaim => Permission::WarrantyWrite,
             OwnerKind::InsuranceClaim => Permission::InsuranceWrite,
             OwnerKind::RepairOrder => Permission::RepairOrdersWrite,
+            OwnerKind::QualityReport => Permission::WarrantyWrite,
         }
     }
 }

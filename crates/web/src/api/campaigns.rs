@@ -101,8 +101,8 @@ pub async fn import(
     Query(params): Query<ImportParams>,
     request: axum::extract::Request,
 ) -> Response {
-    let bytes = match super::customers::import_body(&state, request).await {
-        Ok(bytes) => bytes,
+    let bytes = match crate::extract::ApiUpload::read(&state, request).await {
+        Ok(upload) => upload.bytes,
         Err(response) => return response,
     };
     if bytes.is_empty() {

@@ -205,33 +205,6 @@ pub(crate) fn row_errors_json(errors: &[claimdesk_domain::import::RowError]) -> 
         .collect()
 }
 
-<<<<<<< HEAD
-/// The uploaded file: the `file` part of a multipart form, or the raw body.
-pub(crate) async fn import_body(
-    state: &AppState,
-    request: axum::extract::Request,
-) -> Result<Vec<u8>, axum::response::Response> {
-    use axum::extract::FromRequest;
-    let multipart = request
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("multipart/form-data"));
-    if !multipart {
-        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(IntoResponse::into_response)?;
-        return Ok(bytes.to_vec());
-    }
-    let mut form = axum::extract::Multipart::from_request(request, state).await.map_err(IntoResponse::into_response)?;
-    while let Some(field) = form.next_field().await.map_err(IntoResponse::into_response)? {
-        if field.name() == Some("file") || field.file_name().is_some() {
-            return Ok(field.bytes().await.map_err(IntoResponse::into_response)?.to_vec());
-        }
-    }
-    Ok(Vec::new())
-}
-
-=======
->>>>>>> main
 /// Imports customers with their vehicles from the import template (xlsx, xls, or UTF-8 CSV), all or
 /// nothing: one row per vehicle and its owner, rows numbered as in Excel. With `dry_run=true` answers
 /// the preview (counts, the first rows, every problem) and writes nothing. Otherwise answers 201 with the

@@ -6,13 +6,10 @@ use axum::response::IntoResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-<<<<<<< HEAD
 use super::{
-    auth, campaigns, customers, follow_ups, insurance, org, quality, repair_orders, rules, warranty, worklist,
+    attachments, auth, campaigns, customers, follow_ups, insurance, org, quality, repair_orders, rules, warranty,
+    worklist,
 };
-=======
-use super::{attachments, auth, customers, follow_ups, insurance, org, repair_orders, rules, warranty, worklist};
->>>>>>> main
 
 #[derive(OpenApi)]
 #[openapi(

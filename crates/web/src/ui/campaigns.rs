@@ -722,7 +722,7 @@ fn error_table(locale: Locale, id: &str, token: &str, errors: &[RowError]) -> Se
 
 /// `POST /campaigns/{id}/import`: keeps the file and shows what it would add.
 pub async fn import_upload(State(state): State<AppState>, Path(id): Path<String>, uploaded: Uploaded) -> Response {
-    let Uploaded { who, file } = uploaded;
+    let Uploaded { who, file, .. } = uploaded;
     let locale = who.locale;
     let campaign = match campaign_for_import(&state, &who, &id).await {
         Ok(campaign) => campaign,

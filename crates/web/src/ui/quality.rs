@@ -4,11 +4,13 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use claimdesk_app::attachments::Owner;
 use claimdesk_app::quality::{
     self, AdoptInput, BulletinInput, BulletinListQuery, BulletinView, ReportListQuery, ReportView, SendInput,
 };
 use claimdesk_app::{AppError, audit, vehicles};
 use claimdesk_domain::access::Permission;
+use claimdesk_domain::attachment::OwnerKind;
 use claimdesk_domain::quality::{DEPARTMENTS, FREQUENCIES, ReportInput};
 use serde::Deserialize;
 
@@ -332,6 +334,10 @@ pub async fn report_show(
             ..Section::default()
         });
     }
+    let owner = Owner::new(OwnerKind::QualityReport, report.id.clone());
+    sections.push(
+        crate::ui::attachments::section(&state, &who, owner, &report.store_id, &format!("/quality/reports/{id}")).await,
+    );
     let writable = who.actor.can(Permission::WarrantyWrite, &report.store_id);
     if report.state == "draft" && writable {
         let form = FormData(report.departments.iter().map(|d| (format!("dept.{d}"), "1".to_string())).collect());

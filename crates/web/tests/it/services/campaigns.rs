@@ -5,12 +5,14 @@
 
 use claimdesk_app::AppError;
 use claimdesk_app::actor::Actor;
+use claimdesk_app::attachments::{self, Owner, Upload};
 use claimdesk_app::campaigns::import::{self as vin_import, VinImportResult};
 use claimdesk_app::campaigns::{self, ContactInput, VehicleAction, VehicleListQuery};
 use claimdesk_app::quality::{self, AdoptInput, BulletinInput, ReportListQuery, SendInput};
 use claimdesk_app::repair_orders::{self, RepairOrderInput};
 use claimdesk_app::{warranty, worklist};
 use claimdesk_domain::access::Role;
+use claimdesk_domain::attachment::OwnerKind;
 use claimdesk_domain::campaign::{CampaignInput, CampaignOp, CampaignPart};
 use claimdesk_domain::quality::ReportInput;
 
@@ -283,12 +285,18 @@ async fn a_repeated_failure_is_proposed_adopted_once_and_sent_to_the_manufacture
         .await
         .unwrap();
         assert_eq!((sent.state.as_str(), sent.departments.len()), ("sent", 2));
+        let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 2, 3];
+        let photo = Upload { kind: "photo".into(), file_name: "垫片.jpg".into(), bytes: jpeg, note: String::new() };
+        attachments::upload(&world.app, &clerk, Owner::new(OwnerKind::QualityReport, report.id.clone()), photo)
+            .await
+            .expect("photo on the report");
         let again = quality::send(&world.app, &clerk, &report.id, SendInput::default()).await;
         assert!(matches!(again, Err(AppError::Conflict("illegal_transition"))), "{which:?}");
         let export = quality::export(&world.app, &clerk, None).await.unwrap();
         let reports = export["reports"].as_array().unwrap();
         assert_eq!(reports.len(), 1, "{which:?}: drafts are not sent");
         assert_eq!(reports[0]["store_code"], "BJ01");
+        assert_eq!(reports[0]["photos"][0]["file_name"], "垫片.jpg", "{which:?}");
         let drafts =
             quality::list(&world.app, &clerk, ReportListQuery { state: Some("draft".into()), ..Default::default() })
                 .await
