@@ -194,10 +194,7 @@ pub async fn list(app: &App, actor: &Actor, query: ReportListQuery) -> AppResult
     let stores = actor.store_ids_filtered(Permission::WarrantyRead, query.store_id.as_deref());
     let zone = actor.home_time_zone().to_string();
     let request = PageRequest::new(query.page, query.per_page);
-    let to_ms = match day_start_ms(&query.to, &zone, "to")? {
-        Some(ms) => Some(ms + 86_400_000),
-        None => None,
-    };
+    let to_ms = day_start_ms(&query.to, &zone, "to")?.map(|ms| ms + 86_400_000);
     let filter = ReportFilter {
         stores,
         state: filled(&query.state),

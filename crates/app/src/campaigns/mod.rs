@@ -512,7 +512,14 @@ pub async fn vehicle(app: &App, actor: &Actor, id: &str) -> AppResult<CampaignVe
 
 /// Loads a vehicle for a change: the store it belongs to (taking the actor's store for a VIN no store had),
 /// with the permission checked there.
-async fn for_change(tx: &mut Tx, actor: &Actor, id: &str) -> AppResult<(CampaignVehicleRow, CampaignRow, String)> {
+/// A campaign vehicle loaded for a change: the row as it was, its campaign and the store it belongs to.
+struct Change {
+    before: CampaignVehicleRow,
+    campaign: CampaignRow,
+    store_id: String,
+}
+
+async fn for_change(tx: &mut Tx, actor: &Actor, id: &str) -> AppResult<Change> {
     let (mut row, attach) = visible_vehicle(tx, actor, Permission::WarrantyRead, id).await?;
     if let Some((store_id, vehicle_id)) = attach {
         row.store_id = Some(store_id);
@@ -524,17 +531,15 @@ async fn for_change(tx: &mut Tx, actor: &Actor, id: &str) -> AppResult<(Campaign
     if campaign.state != "open" {
         return Err(AppError::Conflict("campaign_closed"));
     }
-    Ok((row, campaign, store_id))
+    Ok(Change { before: row, campaign, store_id })
 }
 
 async fn save_vehicle(
     tx: &mut Tx,
     actor: &Actor,
     now: i64,
-    before: &CampaignVehicleRow,
+    change: &Change,
     mut row: CampaignVehicleRow,
-    campaign: &CampaignRow,
-    store_id: &str,
     action: &str,
 ) -> AppResult<CampaignVehicleRow> {
     row.updated_at = now;
@@ -547,16 +552,16 @@ async fn save_vehicle(
         actor,
         now,
         audit::Entry {
-            store_id: Some(store_id),
+            store_id: Some(&change.store_id),
             entity: "campaign_vehicle",
             entity_id: &row.id,
             action,
-            before: Some(before),
+            before: Some(&change.before),
             after: Some(&row),
         },
     )
     .await?;
-    sync_due(tx, campaign, store_id, now).await?;
+    sync_due(tx, &change.campaign, &change.store_id, now).await?;
     Ok(row)
 }
 
@@ -585,7 +590,8 @@ pub async fn contact(app: &App, actor: &Actor, id: &str, input: ContactInput) ->
     app.db
         .write(job(move |tx| {
             Box::pin(async move {
-                let (before, campaign, store_id) = for_change(tx, &owner, &id_text).await?;
+                let change = for_change(tx, &owner, &id_text).await?;
+                let (before, store_id) = (&change.before, change.store_id.clone());
                 if !VehicleState::parse(&before.state).is_some_and(VehicleState::is_open) {
                     return Err(AppError::Conflict("campaign_vehicle_closed"));
                 }
@@ -603,7 +609,7 @@ pub async fn contact(app: &App, actor: &Actor, id: &str, input: ContactInput) ->
                 row.store_id = Some(store_id.clone());
                 row.contact_attempts += 1;
                 // A VIN no store had becomes the actor's store's with its first contact.
-                let row = save_vehicle(tx, &owner, now, &before, row, &campaign, &store_id, "contact").await?;
+                let row = save_vehicle(tx, &owner, now, &change, row, "contact").await?;
                 store::insert_contact(tx, &contact).await?;
                 Ok(row.id)
             })
@@ -640,7 +646,8 @@ pub async fn act(
     app.db
         .write(job(move |tx| {
             Box::pin(async move {
-                let (before, campaign, store_id) = for_change(tx, &owner, &id_text).await?;
+                let change = for_change(tx, &owner, &id_text).await?;
+                let (before, store_id) = (&change.before, change.store_id.clone());
                 if input.version.is_some_and(|v| v != before.version) {
                     return Err(AppError::Conflict("stale_version"));
                 }
@@ -698,9 +705,7 @@ pub async fn act(
                         }
                     }
                 }
-                let row =
-                    save_vehicle(tx, &owner, now.as_millisecond(), &before, row, &campaign, &store_id, &action_text)
-                        .await?;
+                let row = save_vehicle(tx, &owner, now.as_millisecond(), &change, row, &action_text).await?;
                 Ok(row.id)
             })
         }))
@@ -762,10 +767,10 @@ pub async fn claim(app: &App, actor: &Actor, id: &str) -> AppResult<ClaimView> {
     app.db
         .write(job(move |tx| {
             Box::pin(async move {
-                let (before, campaign, store_id) = for_change(tx, &owner, &id_text).await?;
-                let mut row = before.clone();
+                let change = for_change(tx, &owner, &id_text).await?;
+                let mut row = change.before.clone();
                 row.claim_id = Some(claim_id);
-                save_vehicle(tx, &owner, now, &before, row, &campaign, &store_id, "claim").await?;
+                save_vehicle(tx, &owner, now, &change, row, "claim").await?;
                 Ok::<_, AppError>(())
             })
         }))
