@@ -111,11 +111,18 @@ pub enum OwnerKind {
     RepairOrder,
     /// 复议: the evidence sent with a settlement appeal; finance keeps it.
     StatementAppeal,
+    /// 质量信息反馈: the photos of the fault.
+    QualityReport,
 }
 
 impl OwnerKind {
-    pub const ALL: [OwnerKind; 4] =
-        [OwnerKind::WarrantyClaim, OwnerKind::InsuranceClaim, OwnerKind::RepairOrder, OwnerKind::StatementAppeal];
+    pub const ALL: [OwnerKind; 5] = [
+        OwnerKind::WarrantyClaim,
+        OwnerKind::InsuranceClaim,
+        OwnerKind::RepairOrder,
+        OwnerKind::StatementAppeal,
+        OwnerKind::QualityReport,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -123,6 +130,7 @@ impl OwnerKind {
             OwnerKind::InsuranceClaim => "insurance_claim",
             OwnerKind::RepairOrder => "repair_order",
             OwnerKind::StatementAppeal => "statement_appeal",
+            OwnerKind::QualityReport => "quality_report",
         }
     }
 
@@ -140,6 +148,7 @@ impl OwnerKind {
             OwnerKind::InsuranceClaim => "insurance_claims",
             OwnerKind::RepairOrder => "repair_orders",
             OwnerKind::StatementAppeal => "statement_appeals",
+            OwnerKind::QualityReport => "quality_reports",
         }
     }
 
@@ -149,6 +158,7 @@ impl OwnerKind {
             OwnerKind::InsuranceClaim => Permission::InsuranceRead,
             OwnerKind::RepairOrder => Permission::RepairOrdersRead,
             OwnerKind::StatementAppeal => Permission::FinanceRead,
+            OwnerKind::QualityReport => Permission::WarrantyRead,
         }
     }
 
@@ -158,6 +168,7 @@ impl OwnerKind {
             OwnerKind::InsuranceClaim => Permission::InsuranceWrite,
             OwnerKind::RepairOrder => Permission::RepairOrdersWrite,
             OwnerKind::StatementAppeal => Permission::FinanceWrite,
+            OwnerKind::QualityReport => Permission::WarrantyWrite,
         }
     }
 }

@@ -32,7 +32,7 @@ pub enum CellValue {
 }
 
 impl CellValue {
-    fn is_blank(&self) -> bool {
+    pub fn is_blank(&self) -> bool {
         match self {
             CellValue::Empty => true,
             CellValue::Text(text) => text.trim().is_empty(),
@@ -94,7 +94,7 @@ impl ColumnSpec {
     }
 }
 
-const fn col(
+pub(crate) const fn col(
     header: &'static str,
     field: &'static str,
     vehicle: bool,
@@ -105,7 +105,7 @@ const fn col(
     ColumnSpec { header, field, vehicle, required: false, kind, aliases, example }
 }
 
-const fn required(spec: ColumnSpec) -> ColumnSpec {
+pub(crate) const fn required(spec: ColumnSpec) -> ColumnSpec {
     ColumnSpec { required: true, ..spec }
 }
 
@@ -212,7 +212,7 @@ pub struct RowError {
 }
 
 impl RowError {
-    fn file(violation: Violation) -> RowError {
+    pub fn file(violation: Violation) -> RowError {
         RowError { row: 0, column: "", value: String::new(), violation }
     }
 
@@ -290,11 +290,17 @@ fn normalize_header(text: &str) -> String {
 
 /// Which template column a header names, if any.
 pub fn match_header(text: &str) -> Option<usize> {
+    match_header_in(&COLUMNS, text)
+}
+
+/// Which of `columns` a header names (its template header, its field name or an alias), if any. Other
+/// imports (a campaign's VIN list) describe their own columns and read them the same way.
+pub fn match_header_in(columns: &[ColumnSpec], text: &str) -> Option<usize> {
     let wanted = normalize_header(text);
     if wanted.is_empty() {
         return None;
     }
-    COLUMNS.iter().position(|spec| {
+    columns.iter().position(|spec| {
         normalize_header(spec.header) == wanted
             || normalize_header(spec.field) == wanted
             || spec.aliases.iter().any(|alias| normalize_header(alias) == wanted)
@@ -303,11 +309,30 @@ pub fn match_header(text: &str) -> Option<usize> {
 
 /// Finds the header row: the first of the top rows that names both required columns.
 fn find_header(table: &[Vec<CellValue>]) -> Option<(usize, Vec<Option<usize>>)> {
+    find_header_in(table, &COLUMNS, &[NAME, VIN])
+}
+
+/// The first of the top rows that names every column in `needed`, and which of `columns` each cell names.
+pub fn find_header_in(
+    table: &[Vec<CellValue>],
+    columns: &[ColumnSpec],
+    needed: &[usize],
+) -> Option<(usize, Vec<Option<usize>>)> {
     table.iter().take(HEADER_SEARCH_ROWS).enumerate().find_map(|(index, row)| {
-        let mapping: Vec<Option<usize>> = row.iter().map(|cell| match_header(&cell.display())).collect();
-        let has = |column: usize| mapping.contains(&Some(column));
-        (has(NAME) && has(VIN)).then_some((index, mapping))
+        let mapping: Vec<Option<usize>> = row.iter().map(|cell| match_header_in(columns, &cell.display())).collect();
+        needed.iter().all(|column| mapping.contains(&Some(*column))).then_some((index, mapping))
     })
+}
+
+/// The non-blank rows below the header, each with its row number as Excel shows it.
+pub fn data_rows(table: &[Vec<CellValue>], header_index: usize) -> Vec<(u32, &Vec<CellValue>)> {
+    table
+        .iter()
+        .enumerate()
+        .skip(header_index + 1)
+        .filter(|(_, row)| !row.iter().all(CellValue::is_blank))
+        .map(|(index, row)| (index as u32 + 1, row))
+        .collect()
 }
 
 /// Checks a whole sheet. `table[0]` is Excel's row 1; `today` bounds the dates, as in the forms.
@@ -338,13 +363,7 @@ pub fn check(table: &[Vec<CellValue>], today: Date) -> Checked {
     if !checked.errors.is_empty() {
         return checked;
     }
-    let data: Vec<(u32, &Vec<CellValue>)> = table
-        .iter()
-        .enumerate()
-        .skip(header_index + 1)
-        .filter(|(_, row)| !row.iter().all(CellValue::is_blank))
-        .map(|(index, row)| (index as u32 + 1, row))
-        .collect();
+    let data = data_rows(table, header_index);
     checked.rows = data.len();
     if data.is_empty() {
         checked.errors.push(RowError::whole_file("import_empty"));

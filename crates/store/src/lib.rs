@@ -12,6 +12,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
+pub mod campaigns;
 pub mod counters;
 pub mod customers;
 pub mod due_items;
@@ -19,6 +20,7 @@ pub mod follow_up;
 pub mod insurance;
 pub mod outbox;
 pub mod parts_return;
+pub mod quality;
 pub mod query;
 pub mod repair_orders;
 pub mod sanbao;

@@ -228,6 +228,7 @@ pub async fn load(app: &App, size: usize, password: &str) -> anyhow::Result<Vec<
     crate::demo_returns::load(app, &store_rows).await?;
     crate::demo_statements::load(app, &store_rows).await?;
     crate::demo_sanbao::load(app, &store_rows, &user_rows).await?;
+    crate::demo_campaigns::load(app, &store_rows, &user_rows).await?;
     Ok(made)
 }
 

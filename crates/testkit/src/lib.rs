@@ -1,6 +1,7 @@
 //! Test databases on both backends, a fixed clock, and the demo data set.
 
 pub mod demo;
+pub mod demo_campaigns;
 pub mod demo_claims;
 pub mod demo_claimsflow;
 pub mod demo_followup;

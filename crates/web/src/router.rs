@@ -71,6 +71,26 @@ pub fn api_route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/sanbao-cases/{id}", get(sanbao_cases::get)),
         ("/sanbao-cases/{id}/decide", post(sanbao_cases::decide)),
         ("/sanbao-cases/{id}/complete", post(sanbao_cases::complete)),
+        ("/campaigns", get(campaigns::list).post(campaigns::create)),
+        ("/campaigns/{id}", get(campaigns::get).patch(campaigns::patch)),
+        ("/campaigns/{id}/vins", post(campaigns::import).layer(DefaultBodyLimit::max(IMPORT_LIMIT))),
+        ("/campaigns/{id}/vehicles", get(campaigns::vehicles)),
+        ("/campaigns/{id}/report", get(campaigns::report)),
+        ("/campaigns/{id}/{action}", post(campaigns::action)),
+        ("/campaign-vehicles/{id}", get(campaigns::vehicle)),
+        ("/campaign-vehicles/{id}/contacts", post(campaigns::contact)),
+        ("/campaign-vehicles/{id}/claim", post(campaigns::claim)),
+        ("/campaign-vehicles/{id}/{action}", post(campaigns::vehicle_action)),
+        ("/campaign-flags", get(campaigns::flags)),
+        ("/quality-reports", get(quality::list).post(quality::create)),
+        ("/quality-reports/export", get(quality::export)),
+        ("/quality-reports/proposals", get(quality::proposals).post(quality::adopt)),
+        ("/quality-reports/{id}", get(quality::get)),
+        ("/quality-reports/{id}/send", post(quality::send)),
+        ("/quality-settings", get(quality::settings).put(quality::put_settings)),
+        ("/bulletins", get(quality::bulletins).post(quality::publish)),
+        ("/bulletins/{id}", get(quality::bulletin)),
+        ("/bulletins/{id}/read", post(quality::read)),
         ("/worklist", get(worklist::get).post(worklist::create)),
         ("/worklist/{id}/done", post(worklist::done)),
         ("/worklist/{id}/cancel", post(worklist::cancel)),
@@ -248,6 +268,35 @@ fn ui_routes() -> Router<AppState> {
         .route("/warranty/board", get(warranty_flow::board_page))
         .route("/warranty/rates", get(warranty_flow::rates_page))
         .route("/warranty/rates.xlsx", get(warranty_flow::rates_export))
+        .route("/campaigns", get(campaigns::list).post(campaigns::create))
+        .route("/campaigns.xlsx", get(campaigns::export))
+        .route("/campaigns/new", get(campaigns::new))
+        .route("/campaigns/{id}", get(campaigns::show).post(campaigns::update))
+        .route("/campaigns/{id}/edit", get(campaigns::edit))
+        .route("/campaigns/{id}/report.xlsx", get(campaigns::report_xlsx))
+        .route("/campaigns/{id}/do/{action}", post(campaigns::action))
+        .route(
+            "/campaigns/{id}/import",
+            get(campaigns::import_show).post(campaigns::import_upload).layer(DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
+        .route("/campaigns/{id}/import/{token}", post(campaigns::import_run))
+        .route("/campaigns/{id}/import/{token}/errors.xlsx", get(campaigns::import_errors))
+        .route("/campaign-vehicles/{id}", get(campaigns::vehicle))
+        .route("/campaign-vehicles/{id}/contact", post(campaigns::contact))
+        .route("/campaign-vehicles/{id}/claim", post(campaigns::claim))
+        .route("/campaign-vehicles/{id}/do/{action}", post(campaigns::vehicle_action))
+        .route("/quality/reports", get(quality::reports).post(quality::report_create))
+        .route("/quality/reports.xlsx", get(quality::reports_export))
+        .route("/quality/reports/new", get(quality::report_new))
+        .route("/quality/reports/{id}", get(quality::report_show))
+        .route("/quality/reports/{id}/send", post(quality::report_send))
+        .route("/quality/proposals", get(quality::proposals).post(quality::adopt))
+        .route("/quality/settings", post(quality::settings_save))
+        .route("/quality/bulletins", get(quality::bulletins).post(quality::bulletin_create))
+        .route("/quality/bulletins.xlsx", get(quality::bulletins_export))
+        .route("/quality/bulletins/new", get(quality::bulletin_new))
+        .route("/quality/bulletins/{id}", get(quality::bulletin_show))
+        .route("/quality/bulletins/{id}/read", post(quality::bulletin_read))
         .route("/warranty/settings", get(warranty::settings_list))
         .route("/warranty/settings/{brand}", get(warranty::settings_show).post(warranty::settings_save))
         .route("/warranty/settings/{brand}/import", post(warranty::settings_import))

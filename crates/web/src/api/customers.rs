@@ -184,7 +184,7 @@ pub struct ImportParams {
 const LISTED_ROW_ERRORS: usize = 1_000;
 
 /// Row errors in the envelope's field shape: `rows[12].vin`, with the row, column and value found.
-fn row_errors_json(errors: &[claimdesk_domain::import::RowError]) -> Vec<Value> {
+pub(crate) fn row_errors_json(errors: &[claimdesk_domain::import::RowError]) -> Vec<Value> {
     use crate::messages::{Catalog, Locale};
     let catalog = Catalog::get();
     errors

@@ -3,11 +3,13 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod campaigns;
 pub mod customers;
 pub mod follow_ups;
 pub mod insurance;
 pub mod openapi;
 pub mod org;
+pub mod quality;
 pub mod repair_orders;
 pub mod returns;
 pub mod rules;

@@ -7,8 +7,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::{
-    attachments, auth, customers, follow_ups, insurance, org, repair_orders, returns, rules, sanbao_cases, statements,
-    warranty, warranty_flow, worklist,
+    attachments, auth, campaigns, customers, follow_ups, insurance, org, quality, repair_orders, returns, rules,
+    sanbao_cases, statements, warranty, warranty_flow, worklist,
 };
 
 #[derive(OpenApi)]
@@ -30,6 +30,11 @@ use super::{
         sanbao_cases::list, sanbao_cases::create, sanbao_cases::get, sanbao_cases::decide, sanbao_cases::complete,
         warranty_flow::list, warranty_flow::create, warranty_flow::get, warranty_flow::action,
         warranty_flow::board, warranty_flow::rates, warranty_flow::month, warranty_flow::month_zip,
+        campaigns::list, campaigns::create, campaigns::get, campaigns::patch, campaigns::import, campaigns::vehicles,
+        campaigns::report, campaigns::action, campaigns::vehicle, campaigns::contact, campaigns::claim,
+        campaigns::vehicle_action, campaigns::flags,
+        quality::list, quality::create, quality::export, quality::proposals, quality::adopt, quality::get, quality::send,
+        quality::settings, quality::put_settings, quality::bulletins, quality::publish, quality::bulletin, quality::read,
         worklist::get, worklist::create, worklist::done, worklist::cancel,
         rules::list, rules::eval,
         follow_ups::archive, follow_ups::complete_archive, follow_ups::record_call, follow_ups::registers,

@@ -34,6 +34,9 @@ pub struct ImportView {
 
 #[derive(Debug, Clone, Default)]
 pub struct UploadForm {
+    /// Where the form posts, and where 取消 leads.
+    pub action: String,
+    pub cancel: String,
     pub title: String,
     pub label: String,
     pub hint: String,
@@ -47,7 +50,7 @@ struct ImportPage<'a> {
     view: &'a ImportView,
 }
 
-fn page(ctx: &Ctx, view: &ImportView, status: StatusCode) -> Response {
+pub(crate) fn page(ctx: &Ctx, view: &ImportView, status: StatusCode) -> Response {
     (status, render(&ImportPage { ctx, view })).into_response()
 }
 
@@ -61,6 +64,8 @@ fn base_view(locale: Locale) -> ImportView {
 
 fn upload_form(locale: Locale) -> UploadForm {
     UploadForm {
+        action: "/customers/import".into(),
+        cancel: "/customers".into(),
         title: label(locale, "import.upload"),
         label: label(locale, "import.file"),
         hint: label(locale, "import.file_hint"),
@@ -174,7 +179,7 @@ fn preview_page(mut ctx: Ctx, locale: Locale, meta: &Meta, token: &str, preview:
     page(&ctx, &view, StatusCode::OK)
 }
 
-fn problem_text(locale: Locale, errors: &[RowError]) -> String {
+pub(crate) fn problem_text(locale: Locale, errors: &[RowError]) -> String {
     let mut text = label(locale, "import.blocked");
     if errors.len() > SHOWN_ERRORS {
         let (shown, total) = (SHOWN_ERRORS.to_string(), errors.len().to_string());
@@ -188,8 +193,12 @@ fn problem_text(locale: Locale, errors: &[RowError]) -> String {
     text
 }
 
-/// 行号 / 列 / 值 / 原因, as the error report has them.
 fn error_section(locale: Locale, token: &str, errors: &[RowError]) -> Section {
+    error_section_at(locale, &format!("/customers/import/{token}/errors.xlsx"), errors)
+}
+
+/// 行号 / 列 / 值 / 原因, as the error report has them, with the link to the whole report at `report`.
+pub(crate) fn error_section_at(locale: Locale, report: &str, errors: &[RowError]) -> Section {
     let catalog = Catalog::get();
     let rows = errors
         .iter()
@@ -214,10 +223,7 @@ fn error_section(locale: Locale, token: &str, errors: &[RowError]) -> Section {
             rows,
             empty: label(locale, "list.empty"),
         }),
-        actions: vec![Action::link(
-            label(locale, "import.download_errors"),
-            format!("/customers/import/{token}/errors.xlsx"),
-        )],
+        actions: vec![Action::link(label(locale, "import.download_errors"), report)],
         ..Section::default()
     }
 }

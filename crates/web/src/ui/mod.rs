@@ -5,12 +5,14 @@ pub mod account;
 pub mod admin;
 pub mod attachments;
 pub mod calendar;
+pub mod campaigns;
 pub mod customers;
 pub mod follow_up_more;
 pub mod follow_ups;
 pub mod import;
 pub mod insurance;
 pub mod login;
+pub mod quality;
 pub mod repair_orders;
 pub mod returns;
 pub mod rule_pages;
@@ -57,6 +59,8 @@ pub struct Ctx {
     pub current_store: String,
     pub nav: Vec<NavGroup>,
     pub flash: Option<String>,
+    /// Warnings shown in red above the page, each with a link (a vehicle in an open recall).
+    pub alerts: Vec<(String, String)>,
 }
 
 impl Ctx {
@@ -74,6 +78,7 @@ impl Ctx {
             current_store: who.actor.current_store.clone().unwrap_or_default(),
             nav: navigation(&who.actor, locale, path),
             flash: None,
+            alerts: Vec::new(),
         }
     }
 
@@ -116,22 +121,29 @@ fn navigation(actor: &Actor, locale: Locale, path: &str) -> Vec<NavGroup> {
             items: {
                 let mut items = vec![
                     item("nav.warranty_claims", "/warranty-claims"),
+                    item("wcf.preauths", "/warranty/preauths"),
                     item("nav.eligibility", "/sanbao"),
                     item("sbc.cases", "/sanbao-cases"),
-                ];
-                items.push(item("pr.tags", "/part-tags"));
-                items.push(item("pr.shipments", "/return-shipments"));
-                items.extend([
-                    item("wcf.preauths", "/warranty/preauths"),
                     item("wcf.archive", "/warranty/archive"),
                     item("wcf.board", "/warranty/board"),
                     item("wcf.rates", "/warranty/rates"),
-                ]);
+                ];
                 if actor.has_group_role() && actor.can_anywhere(Permission::WarrantySettings) {
                     items.push(item("nav.warranty_settings", "/warranty/settings"));
                 }
                 items
             },
+        });
+        // The manufacturer's back office: parts going back, recalls, quality feedback and bulletins.
+        groups.push(NavGroup {
+            label: catalog.text(locale, "nav.warranty_back").into(),
+            items: vec![
+                item("pr.tags", "/part-tags"),
+                item("pr.shipments", "/return-shipments"),
+                item("cp.nav", "/campaigns"),
+                item("qr.nav", "/quality/reports"),
+                item("tb.nav", "/quality/bulletins"),
+            ],
         });
     }
     if actor.can_anywhere(Permission::InsuranceRead) {

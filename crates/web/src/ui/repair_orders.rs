@@ -264,7 +264,8 @@ pub async fn new(State(state): State<AppState>, who: UiActor, Query(params): Que
         .to_zoned(clock::zone(who.actor.home_time_zone()))
         .strftime("%Y-%m-%dT%H:%M")
         .to_string();
-    let ctx = Ctx::new(&who, "ro.new", "/repair-orders");
+    let mut ctx = Ctx::new(&who, "ro.new", "/repair-orders");
+    ctx.alerts = super::campaigns::alerts_for_vehicle(&state, &who, &params.vehicle_id).await;
     let form = FormData(vec![
         ("vehicle_id".into(), params.vehicle_id),
         ("kind".into(), "repair".into()),
@@ -423,7 +424,9 @@ pub async fn show(
         actions.push(Action::link(t("wc.new"), format!("/warranty-claims/new?repair_order_id={}", order.id)));
     }
     actions.push(Action::link(t("action.print"), format!("/repair-orders/{}/print", order.id)));
-    let ctx = Ctx::new(&who, "ro.title", "/repair-orders").titled(order.number.clone()).flash(flash.flash.as_deref());
+    let mut ctx =
+        Ctx::new(&who, "ro.title", "/repair-orders").titled(order.number.clone()).flash(flash.flash.as_deref());
+    ctx.alerts = super::campaigns::alerts_for_vehicle(&state, &who, &order.vehicle_id).await;
     let view = DetailView {
         title: format!("{} {}", t("ro.title"), order.number),
         subtitle: vehicle.clone(),

@@ -306,7 +306,9 @@ pub async fn show(
         submit: t("action.change_owner"),
         ..FormView::default()
     };
-    let ctx = Ctx::new(&who, "vehicle.title", "/vehicles").titled(vehicle.vin.clone()).flash(flash.flash.as_deref());
+    let mut ctx =
+        Ctx::new(&who, "vehicle.title", "/vehicles").titled(vehicle.vin.clone()).flash(flash.flash.as_deref());
+    ctx.alerts = super::campaigns::alerts(&state, &who, vec![vehicle.vin.clone()]).await;
     let view = DetailView {
         title: if vehicle.plate.is_empty() {
             vehicle.vin.clone()
@@ -330,6 +332,9 @@ pub async fn show(
                     .push(Action::link(t("ins.claim_new"), format!("/insurance/claims/new?vehicle_id={}", vehicle.id)));
             }
             actions.extend(super::sanbao_cases::vehicle_actions(&who, &vehicle.id, &vehicle.store_id));
+            if who.actor.can(claimdesk_domain::access::Permission::WarrantyWrite, &vehicle.store_id) {
+                actions.push(Action::link(t("qr.new"), format!("/quality/reports/new?vehicle_id={}", vehicle.id)));
+            }
             actions.push(Action::link(t("action.edit"), format!("/vehicles/{}/edit", vehicle.id)));
             actions
         },

@@ -908,7 +908,9 @@ pub async fn show(
         table: Some(returns_table(locale, &claim)),
         ..Section::default()
     });
-    let ctx = Ctx::new(&who, "wc.title", "/warranty-claims").titled(claim.number.clone()).flash(flash.flash.as_deref());
+    let mut ctx =
+        Ctx::new(&who, "wc.title", "/warranty-claims").titled(claim.number.clone()).flash(flash.flash.as_deref());
+    ctx.alerts = super::campaigns::alerts(&state, &who, vec![claim.vin.clone()]).await;
     let view = DetailView {
         title: format!("{} {}", t("wc.title"), claim.number),
         subtitle: format!("{} · {}", claim.vin, t(&format!("wc.kind.{}", claim.kind))),

@@ -58,6 +58,8 @@ pub fn subject_href(item: &DueItemView) -> Option<String> {
         "insurance_policy" => "/insurance/policies",
         "insurance_claim" => "/insurance/claims",
         "sanbao_case" => "/sanbao-cases",
+        "campaign" => "/campaigns",
+        "bulletin" => "/quality/bulletins",
         _ => return None,
     };
     Some(format!("{base}/{}", item.subject_id))

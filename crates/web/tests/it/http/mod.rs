@@ -3,6 +3,7 @@
 
 mod api;
 mod attachments;
+mod campaigns;
 mod claims;
 mod followup;
 mod insurance;

@@ -3,6 +3,7 @@
 
 mod attachments;
 mod audit;
+pub mod campaigns;
 pub mod claims;
 mod claims_flow;
 mod customers;
