@@ -57,5 +57,5 @@ CREATE INDEX warranty_claim_lines_code ON warranty_claim_lines (store_id, code, 
 CREATE INDEX warranty_claims_store_failure_date ON warranty_claims (store_id, failure_code, repair_date);
 -- The month view and the archive zip read a store's claims by repair date.
 CREATE INDEX warranty_claims_store_repair_date ON warranty_claims (store_id, repair_date);
--- The board and the rates read the claims decided in a month.
-CREATE INDEX warranty_claims_store_decided ON warranty_claims (store_id, decided_at);
+-- The board and the rates read the claims decided in a month through warranty_claims_store_decided
+-- (store_id, decided_at, kind, id), made by 0010_statements.sql for the month's income.
