@@ -197,20 +197,37 @@ fn plain_query(select: &str, filter: &ListFilter) -> Query {
 /// A search lists its matches in the order of the value that matched (names A–Z for a name, plates for a
 /// plate); without one, the list is in the chosen sort.
 pub async fn list(tx: &mut Tx, filter: &ListFilter, count_cap: i64) -> StoreResult<(Vec<CustomerRow>, i64)> {
-    let qualified = COLUMNS.split(", ").map(|column| format!("c.{}", column.trim())).collect::<Vec<_>>().join(", ");
-    let (mut page, mut count) = if filter.search == Search::None {
+    let page_of = |query: &mut Query| {
+        query.push(" LIMIT ").bind(filter.limit).push(" OFFSET ").bind(filter.offset);
+    };
+    let (page, mut count) = if filter.search == Search::None {
         let mut page = plain_query(&format!("SELECT {COLUMNS}"), filter);
         match filter.sort {
             CustomerSort::Newest => page.push(" ORDER BY id DESC"),
             CustomerSort::Name => page.push(" ORDER BY name, id"),
         };
+        page_of(&mut page);
         (page, plain_query("SELECT COUNT(*) FROM (SELECT 1", filter))
+    } else if filter.follow_up_user_id.is_none() {
+        // Every match is a customer of the store (a vehicle's owner is), so the page is cut from the
+        // matches themselves — the index ranges merged in value order, stopping at the page's end — and
+        // only its customers are read; the count reads the index ranges alone.
+        let qualified = COLUMNS.split(", ").map(|column| format!("c.{}", column.trim())).collect::<Vec<_>>();
+        let mut page = Query::new(&format!("SELECT {} FROM (", qualified.join(", ")));
+        matches(&mut page, filter);
+        page.push(" ORDER BY k, cid");
+        page_of(&mut page);
+        page.push(") m CROSS JOIN customers c WHERE c.id = m.cid ORDER BY m.k, m.cid");
+        let mut count = Query::new("SELECT COUNT(*) FROM (");
+        matches(&mut count, filter);
+        (page, count)
     } else {
-        let mut page = search_query(&format!("SELECT {qualified}"), filter);
+        let qualified = COLUMNS.split(", ").map(|column| format!("c.{}", column.trim())).collect::<Vec<_>>();
+        let mut page = search_query(&format!("SELECT {}", qualified.join(", ")), filter);
         page.push(" ORDER BY m.k, m.cid");
+        page_of(&mut page);
         (page, search_query("SELECT COUNT(*) FROM (SELECT 1", filter))
     };
-    page.push(" LIMIT ").bind(filter.limit).push(" OFFSET ").bind(filter.offset);
     let rows = query::fetch_all(tx, &page).await?;
     count.push(" LIMIT ").bind(count_cap).push(") AS capped");
     let total = query::fetch_count(tx, &count).await?;
