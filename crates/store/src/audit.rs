@@ -2,6 +2,7 @@
 
 use claimdesk_domain::audit::{AuditContent, ChainBreak, ChainVerifier, GENESIS, record_hash};
 use futures::TryStreamExt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::query::{self, Query};
 use crate::{Backend, StoreResult, Tx, args, new_id, on_conn};
@@ -92,21 +93,7 @@ pub(crate) async fn flush(tx: &mut Tx) -> StoreResult<()> {
     chains.sort_unstable();
     chains.dedup();
     for chain in chains {
-        let head_sql = match tx.backend() {
-            // Creates the head under a conflict guard and locks it, in one round trip; the no-op update makes
-            // RETURNING answer the existing row too.
-            Backend::Postgres => {
-                "INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, 0, $2) \
-                 ON CONFLICT (chain) DO UPDATE SET chain = excluded.chain RETURNING seq, hash"
-            }
-            Backend::Sqlite => "SELECT seq, hash FROM audit_heads WHERE chain = $1",
-        };
-        let head_args = match tx.backend() {
-            Backend::Postgres => args![chain, GENESIS],
-            Backend::Sqlite => args![chain],
-        };
-        let head: Option<(i64, String)> = query::fetch_optional(tx, &Query::with(head_sql, head_args)).await?;
-        let (mut seq, mut prev_hash) = head.unwrap_or((0, GENESIS.to_string()));
+        let (strand, mut seq, mut prev_hash) = lock_head(tx, chain).await?;
         let entries: Vec<&PendingAudit> = pending.iter().filter(|entry| entry.chain == chain).collect();
         for chunk in entries.chunks(INSERT_CHUNK) {
             let sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ");
@@ -114,7 +101,7 @@ pub(crate) async fn flush(tx: &mut Tx) -> StoreResult<()> {
             for (index, entry) in chunk.iter().enumerate() {
                 seq += 1;
                 let hash = record_hash(&AuditContent {
-                    chain: &entry.chain,
+                    chain: &strand,
                     seq,
                     store_id: entry.store_id.as_deref(),
                     actor_id: entry.actor_id.as_deref(),
@@ -132,7 +119,7 @@ pub(crate) async fn flush(tx: &mut Tx) -> StoreResult<()> {
                 }
                 insert.bind_list(args![
                     new_id(),
-                    entry.chain.as_str(),
+                    strand.as_str(),
                     seq,
                     entry.store_id.as_deref(),
                     entry.actor_id.as_deref(),
@@ -152,9 +139,73 @@ pub(crate) async fn flush(tx: &mut Tx) -> StoreResult<()> {
         }
         let head = "INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, $2, $3) \
                     ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
-        query::execute(tx, &Query::with(head, args![chain, seq, &prev_hash])).await?;
+        query::execute(tx, &Query::with(head, args![&strand, seq, &prev_hash])).await?;
     }
     Ok(())
+}
+
+/// How many strands a store's chain has on PostgreSQL. Each strand is a chain of its own (its own head,
+/// sequence and hashes, verified like any chain); a transaction appends to one strand it can lock at once, so
+/// up to this many of one store's commits proceed side by side instead of queueing on a single head row.
+/// SQLite's one writer commits one batch at a time, so there a chain keeps one strand.
+pub const PG_STRANDS: usize = 8;
+
+/// The name of a chain's strand: strand 0 is the chain itself, so a chain that never saw two concurrent
+/// commits keeps its plain name.
+fn strand_name(chain: &str, strand: usize) -> String {
+    if strand == 0 { chain.to_string() } else { format!("{chain}~{strand}") }
+}
+
+/// Takes the head of one of the chain's strands: its name, sequence and hash. On SQLite the single writer
+/// already serialises, so it reads the chain's head. On PostgreSQL it locks the lowest strand no other
+/// transaction holds (`SKIP LOCKED`: no waiting), so a store whose commits do not overlap writes strand 0
+/// only. When every strand is busy it creates the strands not made yet (once per chain), and only when all
+/// exist and are busy does it wait, for the next strand in turn.
+async fn lock_head(tx: &mut Tx, chain: &str) -> StoreResult<(String, i64, String)> {
+    if tx.backend() == Backend::Sqlite {
+        let sql = "SELECT seq, hash FROM audit_heads WHERE chain = $1";
+        let head: Option<(i64, String)> = query::fetch_optional(tx, &Query::with(sql, args![chain])).await?;
+        let (seq, hash) = head.unwrap_or((0, GENESIS.to_string()));
+        return Ok((chain.to_string(), seq, hash));
+    }
+    let names: Vec<String> = (0..PG_STRANDS).map(|strand| strand_name(chain, strand)).collect();
+    let mut free = Query::new("SELECT chain, seq, hash FROM audit_heads WHERE chain IN ");
+    free.bind_list(names.iter().map(String::as_str)).push(" ORDER BY chain LIMIT 1 FOR UPDATE SKIP LOCKED");
+    let mut existing = Query::new("SELECT chain FROM audit_heads WHERE chain IN ");
+    existing.bind_list(names.iter().map(String::as_str));
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    loop {
+        if let Some(head) = query::fetch_optional::<(String, i64, String)>(tx, &free).await? {
+            return Ok(head);
+        }
+        // Create the strands that do not exist yet: the chain's first head for a new chain, else all the
+        // others. Only missing heads are inserted, because an insert that meets a head another transaction
+        // is moving waits for that transaction's commit, which is what this avoids.
+        let found: Vec<(String,)> = query::fetch_all(tx, &existing).await?;
+        let missing: Vec<&String> = if found.is_empty() {
+            names.iter().take(1).collect()
+        } else {
+            names.iter().filter(|name| !found.iter().any(|(known,)| known == *name)).collect()
+        };
+        if missing.is_empty() {
+            let (name,) = &found[NEXT.fetch_add(1, Ordering::Relaxed) % found.len()];
+            let wait = "SELECT chain, seq, hash FROM audit_heads WHERE chain = $1 FOR UPDATE";
+            if let Some(head) = query::fetch_optional(tx, &Query::with(wait, args![name.as_str()])).await? {
+                return Ok(head);
+            }
+            continue;
+        }
+        let mut create = Query::new("INSERT INTO audit_heads (chain, seq, hash) VALUES ");
+        for (index, name) in missing.iter().enumerate() {
+            create.push(if index == 0 { "(" } else { ", (" }).bind(name.as_str()).push(", 0, ").bind(GENESIS).push(")");
+        }
+        create.push(" ON CONFLICT (chain) DO NOTHING RETURNING chain");
+        let created: Vec<(String,)> = query::fetch_all(tx, &create).await?;
+        if let Some(name) = created.into_iter().map(|(name,)| name).min() {
+            return Ok((name, 0, GENESIS.to_string()));
+        }
+        // Another transaction created them meanwhile: look again.
+    }
 }
 
 /// Records many changes in order, as [`append`] one by one (an import writes one per record); [`flush`]
@@ -313,6 +364,53 @@ mod tests {
             assert_eq!(report.records, 38);
             let gone = db.read(job(|tx| Box::pin(async move { for_entity(tx, "thing", "r7").await }))).await.unwrap();
             assert!(gone.is_empty());
+            db.close().await;
+            if let Some(dir) = dir {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
+
+    /// On PostgreSQL, transactions writing to one chain at the same time each lock a strand of their own
+    /// (none waits for another's commit once the strands exist), and every strand verifies.
+    #[tokio::test]
+    async fn concurrent_commits_of_one_chain_take_separate_strands() {
+        for (db, dir) in databases().await {
+            if let crate::DbInner::Pg(pool) = &db.inner {
+                let open = async |n: usize| {
+                    let conn = crate::Conn::Pg(pool.acquire().await.unwrap());
+                    let mut tx = Tx { conn, audit: Vec::new(), bulk: None };
+                    crate::exec_raw(&mut tx, "BEGIN").await.unwrap();
+                    append(&mut tx, &entry("s1", &format!("p{n}"))).await.unwrap();
+                    let flushed = tokio::time::timeout(std::time::Duration::from_secs(10), flush(&mut tx)).await;
+                    flushed.unwrap_or_else(|_| panic!("write {n} waited for a strand")).unwrap();
+                    tx
+                };
+                db.write(job(|tx| Box::pin(async move { append(tx, &entry("s1", "first")).await }))).await.unwrap();
+                // The first open write holds strand 0; the second, finding it busy, creates the other strands.
+                let held = open(1).await;
+                let mut second = open(2).await;
+                crate::exec_raw(&mut second, "COMMIT").await.unwrap();
+                // With strand 0 still held, two more writes lock strands 1 and 2 side by side.
+                let mut later = vec![held, open(3).await, open(4).await];
+                for tx in &mut later {
+                    crate::exec_raw(tx, "COMMIT").await.unwrap();
+                }
+                let strands: Vec<(String,)> = db
+                    .read(job(|tx| {
+                        Box::pin(async move {
+                            let sql = "SELECT DISTINCT chain FROM audit_log ORDER BY chain";
+                            query::fetch_all(tx, &Query::with(sql, args![])).await
+                        })
+                    }))
+                    .await
+                    .unwrap();
+                let names: Vec<&str> = strands.iter().map(|(name,)| name.as_str()).collect();
+                assert_eq!(names, ["s1", "s1~1", "s1~2"]);
+                let report = db.read(job(|tx| Box::pin(async move { verify(tx).await }))).await.unwrap();
+                assert!(report.broken.is_none(), "{:?}", report.broken);
+                assert_eq!(report.records, 5);
+            }
             db.close().await;
             if let Some(dir) = dir {
                 let _ = std::fs::remove_dir_all(dir);

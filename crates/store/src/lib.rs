@@ -177,12 +177,15 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-32000");
+            // The writer never checkpoints inside a commit: a checkpoint copies the WAL into the database
+            // file and fsyncs it, which would stall every write waiting in the next batch. The checkpointer
+            // task does it beside the writer instead.
             let writer_pool = SqlitePoolOptions::new()
                 .max_connections(1)
                 .min_connections(1)
                 .idle_timeout(None)
                 .max_lifetime(None)
-                .connect_with(connect.clone())
+                .connect_with(connect.clone().pragma("wal_autocheckpoint", "0"))
                 .await?;
             // A local file connection does not go stale: skip the ping sqlx makes on every acquire.
             let readers = SqlitePoolOptions::new()
@@ -195,6 +198,7 @@ impl Db {
             // Migrations run before the writer takes the connection, so nothing else writes meanwhile.
             sqlx::migrate!("./migrations").run(&writer_pool).await?;
             let writer = writer::SqliteWriter::start(writer_pool, options.max_batch);
+            tokio::spawn(checkpointer(readers.clone()));
             return Ok(Db { inner: DbInner::Sqlite { readers, writer } });
         };
         db.migrate().await?;
@@ -270,6 +274,26 @@ impl Db {
                 readers.close().await;
             }
             DbInner::Pg(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Copies committed WAL frames into the SQLite database file every quarter second, from a reader
+/// connection: a PASSIVE checkpoint waits for no reader or writer, so writes go on meanwhile, and the WAL
+/// is reused from its start once a checkpoint has caught up. Ends when the pool closes.
+async fn checkpointer(readers: SqlitePool) {
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if readers.is_closed() {
+            return;
+        }
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&readers).await {
+            if readers.is_closed() {
+                return;
+            }
+            tracing::warn!(%error, "WAL checkpoint failed");
         }
     }
 }

@@ -327,6 +327,27 @@ pub async fn claims_of_vin(tx: &mut Tx, vin: &str) -> StoreResult<Vec<ClaimRow>>
     query::fetch_all(tx, &query).await
 }
 
+/// The latest claim of the VIN, in any store of the group, that the manufacturer paid and that fitted
+/// `part_no` (a part line with that number): where the part's own parts warranty starts. `except` is the
+/// claim being decided.
+pub async fn last_paid_fitting(
+    tx: &mut Tx,
+    vin: &str,
+    part_no: &str,
+    except: &str,
+) -> StoreResult<Option<(String, i64)>> {
+    let mut query = Query::new("SELECT c.repair_date, c.mileage FROM warranty_claims c WHERE c.vin = ");
+    query
+        .bind(vin)
+        .push(" AND c.id <> ")
+        .bind(except)
+        .push(" AND c.state IN ('approved', 'partly_approved', 'settled') AND EXISTS (SELECT 1 FROM warranty_claim_lines l")
+        .push(" WHERE l.store_id = c.store_id AND l.claim_id = c.id AND l.kind = 'part' AND l.code = ")
+        .bind(part_no)
+        .push(") ORDER BY c.repair_date DESC LIMIT 1");
+    query::fetch_optional(tx, &query).await
+}
+
 pub async fn claims_of_order(tx: &mut Tx, store_id: &str, repair_order_id: &str) -> StoreResult<Vec<ClaimRow>> {
     let mut query = Query::new(&format!("SELECT {CLAIM_COLUMNS} FROM warranty_claims WHERE store_id = "));
     query.bind(store_id).push(" AND repair_order_id = ").bind(repair_order_id).push(" ORDER BY created_at");
@@ -446,6 +467,11 @@ pub async fn replace_lines(tx: &mut Tx, store_id: &str, claim_id: &str, rows: &[
     let mut query = Query::new("DELETE FROM warranty_claim_lines WHERE store_id = ");
     query.bind(store_id).push(" AND claim_id = ").bind(claim_id);
     query::execute(tx, &query).await?;
+    insert_lines(tx, rows).await
+}
+
+/// Writes a new claim's lines in one multi-row statement.
+pub async fn insert_lines(tx: &mut Tx, rows: &[LineRow]) -> StoreResult<()> {
     if rows.is_empty() {
         return Ok(());
     }

@@ -277,26 +277,15 @@ async fn eligibility(
     let terms = settings.cloned().unwrap_or_default();
     let causal = built.lines.iter().find(|line| line.kind == "part" && line.role == "causal").map(|l| l.code.clone());
     let mut fitted = None;
-    if let Some(part_no) = &causal {
-        let earlier = store::claims_of_vin(tx, &vehicle.vin).await?;
-        let earlier: Vec<ClaimRow> = earlier
-            .into_iter()
-            .filter(|c| c.id != claim_id && matches!(c.state.as_str(), "approved" | "partly_approved" | "settled"))
-            .collect();
-        let ids: Vec<String> = earlier.iter().map(|c| c.id.clone()).collect();
-        let lines = store::lines_of_claims(tx, &ids).await?;
-        fitted = earlier
-            .iter()
-            .rev()
-            .find(|c| lines.iter().any(|l| l.claim_id == c.id && l.kind == "part" && l.code == *part_no))
-            .map(|c| {
-                json!({
-                    "fitted_on": c.repair_date,
-                    "fitted_odometer_km": c.mileage.max(0),
-                    "period_months": terms.parts_warranty_months,
-                    "period_km": terms.parts_warranty_km,
-                })
-            });
+    if let Some(part_no) = &causal
+        && let Some((fitted_on, mileage)) = store::last_paid_fitting(tx, &vehicle.vin, part_no, claim_id).await?
+    {
+        fitted = Some(json!({
+            "fitted_on": fitted_on,
+            "fitted_odometer_km": mileage.max(0),
+            "period_months": terms.parts_warranty_months,
+            "period_km": terms.parts_warranty_km,
+        }));
     }
     let Some(invoice) = vehicle.invoice_on.clone().or(vehicle.delivered_on.clone()) else {
         return Ok((
@@ -356,18 +345,21 @@ async fn eligibility(
 /// Opens a claim from a repair order (W2): the eligibility is decided and saved with it.
 pub async fn create(app: &App, actor: &Actor, input: ClaimInput) -> AppResult<ClaimView> {
     let scope = actor.store_ids(Permission::WarrantyRead);
-    let actor = actor.clone();
     let now = app.clock.now();
-    app.db
-        .write(job(move |tx| {
+    // Everything the claim is made from is read and decided on a read connection, so the shared write
+    // (one SQLite writer for the store) carries only the numbering and the inserts.
+    let reader = actor.clone();
+    let prepared = app
+        .db
+        .read(job(move |tx| {
             Box::pin(async move {
                 let order = match repair_orders::get(tx, &scope, &input.repair_order_id).await? {
                     Some(order) => order,
-                    None => return Err(Violation::new("repair_order_id", "not_found").into()),
+                    None => return Err(AppError::from(Violation::new("repair_order_id", "not_found"))),
                 };
                 let store_id = order.store_id.clone();
-                actor.require(Permission::WarrantyWrite, &store_id)?;
-                let zone = actor.time_zone(&store_id).to_string();
+                reader.require(Permission::WarrantyWrite, &store_id)?;
+                let zone = reader.time_zone(&store_id).to_string();
                 let vehicle = vehicles::get(tx, std::slice::from_ref(&store_id), &order.vehicle_id)
                     .await?
                     .ok_or(AppError::NotFound)?;
@@ -381,20 +373,18 @@ pub async fn create(app: &App, actor: &Actor, input: ClaimInput) -> AppResult<Cl
                 let built = build(tx, &vehicle.brand, settings.as_ref(), &order, &zone, &input).await?;
                 let id = new_id();
                 let (code, basis) = eligibility(tx, &vehicle, settings.as_ref(), &id, &built).await?;
-                let day = clock::local_date(now, &zone);
-                let sequence = counters::next(tx, &store_id, &format!("WC-{}", day.strftime("%Y%m%d"))).await?;
                 let now_ms = now.as_millisecond();
                 let row = ClaimRow {
                     id: id.clone(),
                     store_id: store_id.clone(),
-                    number: format!("WC{}{:04}", day.strftime("%Y%m%d"), sequence),
+                    number: String::new(),
                     repair_order_id: order.id.clone(),
                     vehicle_id: vehicle.id.clone(),
                     vin: vehicle.vin.clone(),
                     brand: vehicle.brand.clone(),
                     kind: built.kind.as_str().into(),
                     state: ClaimState::Draft.as_str().into(),
-                    clerk_id: actor.actor_id().map(str::to_string),
+                    clerk_id: reader.actor_id().map(str::to_string),
                     repair_date: built.repair_date.to_string(),
                     mileage: built.mileage,
                     symptom: input.symptom.trim().to_string(),
@@ -420,17 +410,33 @@ pub async fn create(app: &App, actor: &Actor, input: ClaimInput) -> AppResult<Cl
                     updated_at: now_ms,
                     version: 1,
                 };
-                store::insert_claim(tx, &row).await?;
                 let lines: Vec<LineRow> =
                     built.lines.into_iter().map(|line| LineRow { claim_id: id.clone(), ..line }).collect();
-                store::replace_lines(tx, &store_id, &id, &lines).await?;
-                let view = load_view(tx, row, &zone).await?;
+                AppResult::Ok((row, lines, settings, zone))
+            })
+        }))
+        .await?;
+    let actor = actor.clone();
+    app.db
+        .write(job(move |tx| {
+            Box::pin(async move {
+                let (mut row, lines, settings, zone) = prepared;
+                let day = clock::local_date(now, &zone);
+                let sequence = counters::next(tx, &row.store_id, &format!("WC-{}", day.strftime("%Y%m%d"))).await?;
+                row.number = format!("WC{}{:04}", day.strftime("%Y%m%d"), sequence);
+                store::insert_claim(tx, &row).await?;
+                store::insert_lines(tx, &lines).await?;
+                // A new claim has no returns, versions or approvals yet: its view is built from what was
+                // just written rather than read back.
+                let goodwill_chain = super::goodwill::chain_view_of(&row, settings.as_ref(), &[], &zone);
+                let mut view = ClaimView::new(row, &lines, Vec::new(), Vec::new(), settings.as_ref(), &zone);
+                view.goodwill_chain = goodwill_chain;
                 audit::record(
                     tx,
                     &actor,
-                    now_ms,
+                    now.as_millisecond(),
                     audit::Entry {
-                        store_id: Some(&store_id),
+                        store_id: Some(&view.store_id),
                         entity: "warranty_claim",
                         entity_id: &view.id,
                         action: "create",

@@ -79,7 +79,20 @@ pub(crate) async fn chain_view(
         return Ok(None);
     }
     let approvals = store::approvals(tx, &row.store_id, &row.id).await?;
-    let Some(chain) = chain_of(row, settings, &approvals) else { return Ok(None) };
+    Ok(chain_view_of(row, settings, &approvals, time_zone))
+}
+
+/// The approval chain as the claim's page shows it, from the approvals recorded so far.
+pub(crate) fn chain_view_of(
+    row: &ClaimRow,
+    settings: Option<&BrandSettings>,
+    approvals: &[ApprovalRow],
+    time_zone: &str,
+) -> Option<ChainView> {
+    if row.kind != ClaimKind::Goodwill.as_str() {
+        return None;
+    }
+    let chain = chain_of(row, settings, approvals)?;
     let steps = chain
         .steps
         .iter()
@@ -100,7 +113,7 @@ pub(crate) async fn chain_view(
         ChainState::Refused { .. } => ("refused", None),
         ChainState::Waiting { role } => ("waiting", Some(role.clone())),
     };
-    Ok(Some(ChainView { amount: chain.amount, steps, state: state.into(), waiting_for }))
+    Some(ChainView { amount: chain.amount, steps, state: state.into(), waiting_for })
 }
 
 /// Submission waits for the whole chain: the violation names the role still to decide, or the refusal.
