@@ -199,6 +199,18 @@ pub async fn insert_lines(tx: &mut Tx, rows: &[StatementLineRow]) -> StoreResult
     query::insert_many(tx, "statement_lines", &LINE_COLUMNS, values).await
 }
 
+/// Marks the claims a statement names as billed (in the import's write): from then on the aging counts
+/// them through the statement, not as claims still owed. A claim keeps the first statement's time.
+pub async fn mark_billed(tx: &mut Tx, store_id: &str, claim_ids: &[String], at: i64) -> StoreResult<()> {
+    for chunk in claim_ids.chunks(500) {
+        let mut query = Query::new("UPDATE warranty_claims SET billed_at = ");
+        query.bind(at).push(" WHERE store_id = ").bind(store_id).push(" AND id IN ").bind_list(chunk);
+        query.push(" AND billed_at IS NULL");
+        query::execute(tx, &query).await?;
+    }
+    Ok(())
+}
+
 pub async fn lines(tx: &mut Tx, store_id: &str, statement_id: &str) -> StoreResult<Vec<StatementLineRow>> {
     let mut query = Query::new(&format!("SELECT {} FROM statement_lines WHERE store_id = ", LINE_COLUMNS.join(", ")));
     query.bind(store_id).push(" AND statement_id = ").bind(statement_id).push(" ORDER BY position");
@@ -535,10 +547,12 @@ pub async fn open_statements(tx: &mut Tx, stores: &[String]) -> StoreResult<Vec<
     query::fetch_all(tx, &query).await
 }
 
-/// Decided claims (approved or partly approved) that no statement has paid yet, summed per brand into the
+/// Decided claims (approved or partly approved) that no statement has named yet, summed per brand into the
 /// aging buckets in SQL: `edges` are the first instants of the buckets' oldest days, newest first (0–30 days
 /// from `edges[0]`, 31–60 from `edges[1]`, …, over 180 before `edges[3]`). Summing here rather than in Rust
-/// keeps a store with a million decided claims from shipping a million rows.
+/// keeps a store with a million decided claims from shipping a million rows, and the partial index
+/// `warranty_claims_owed` (0015) holds only the unbilled ones, so the claims already on statements are never
+/// read. Its predicate must stay word for word in this WHERE for SQLite to use it.
 #[derive(Debug, Clone, Default, sqlx::FromRow, serde::Serialize)]
 pub struct UnbilledRow {
     pub brand: String,
@@ -569,8 +583,8 @@ pub async fn unbilled_claims(tx: &mut Tx, stores: &[String], edges: [i64; 4]) ->
     bucket(&mut query, None, Some(edges[3]), "b4");
     query.push(" FROM warranty_claims c WHERE c.store_id IN ").bind_list(stores);
     query.push(
-        " AND c.state IN ('approved', 'partly_approved') AND c.decided_at IS NOT NULL AND NOT EXISTS \
-         (SELECT 1 FROM statement_lines s WHERE s.store_id = c.store_id AND s.subject_id = c.id) GROUP BY c.brand",
+        " AND c.billed_at IS NULL AND c.state IN ('approved', 'partly_approved') AND c.decided_at IS NOT NULL \
+         GROUP BY c.brand",
     );
     query::fetch_all(tx, &query).await
 }
