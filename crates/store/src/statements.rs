@@ -506,27 +506,71 @@ pub async fn unclaimed_orders(
     query::fetch_all(tx, &query).await
 }
 
-/// The ids of repair orders handed over in the period that have a claim (to compare their lines).
+/// A claim of a repair order handed over in the period, with both numbers.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct ClaimedOrderRow {
+    pub order_id: String,
+    pub order_number: String,
+    pub claim_id: String,
+    pub claim_number: String,
+}
+
+/// The claims of the repair orders handed over in the period (to compare their lines), in handover order.
 pub async fn claimed_orders(
     tx: &mut Tx,
     stores: &[String],
     from_ms: i64,
     to_ms: i64,
-) -> StoreResult<Vec<(String, String)>> {
-    #[derive(sqlx::FromRow)]
-    struct Pair {
-        order_id: String,
-        claim_id: String,
-    }
+) -> StoreResult<Vec<ClaimedOrderRow>> {
     let mut query = Query::new(
-        "SELECT o.id AS order_id, c.id AS claim_id FROM repair_orders o JOIN warranty_claims c \
-         ON c.store_id = o.store_id AND c.repair_order_id = o.id WHERE o.store_id IN ",
+        "SELECT o.id AS order_id, o.number AS order_number, c.id AS claim_id, c.number AS claim_number \
+         FROM repair_orders o JOIN warranty_claims c ON c.store_id = o.store_id AND c.repair_order_id = o.id \
+         WHERE o.store_id IN ",
     );
     query.bind_list(stores);
     query.push(" AND o.handed_over_at >= ").bind(from_ms).push(" AND o.handed_over_at < ").bind(to_ms);
-    query.push(" AND c.state <> 'cancelled' ORDER BY o.handed_over_at, o.id");
-    let rows: Vec<Pair> = query::fetch_all(tx, &query).await?;
-    Ok(rows.into_iter().map(|r| (r.order_id, r.claim_id)).collect())
+    query.push(" AND c.state <> 'cancelled' ORDER BY o.handed_over_at, o.id, c.id");
+    query::fetch_all(tx, &query).await
+}
+
+/// The warranty items of every repair order handed over in the period, by order and line: one read for the
+/// month's check instead of one per order.
+pub async fn warranty_items_handed_over(
+    tx: &mut Tx,
+    stores: &[String],
+    from_ms: i64,
+    to_ms: i64,
+) -> StoreResult<Vec<crate::repair_orders::ItemRow>> {
+    let mut query = Query::new(
+        "SELECT i.id, i.store_id, i.repair_order_id, i.line_no, i.kind, i.code, i.description, i.hours_centi, \
+         i.part_no, i.quantity_milli, i.unit_price_fen, i.amount_fen, i.payer \
+         FROM repair_orders o JOIN repair_order_items i ON i.store_id = o.store_id AND i.repair_order_id = o.id \
+         WHERE o.store_id IN ",
+    );
+    query.bind_list(stores);
+    query.push(" AND o.handed_over_at >= ").bind(from_ms).push(" AND o.handed_over_at < ").bind(to_ms);
+    query.push(" AND i.payer = 'warranty' ORDER BY i.repair_order_id, i.line_no");
+    query::fetch_all(tx, &query).await
+}
+
+/// The lines of the claims of the repair orders handed over in the period, by claim and line.
+pub async fn claim_lines_handed_over(
+    tx: &mut Tx,
+    stores: &[String],
+    from_ms: i64,
+    to_ms: i64,
+) -> StoreResult<Vec<crate::warranty::LineRow>> {
+    let columns: Vec<String> = crate::warranty::LINE_COLUMNS.split(", ").map(|c| format!("l.{}", c.trim())).collect();
+    let mut query = Query::new(&format!(
+        "SELECT {} FROM repair_orders o \
+         JOIN warranty_claims c ON c.store_id = o.store_id AND c.repair_order_id = o.id \
+         JOIN warranty_claim_lines l ON l.store_id = c.store_id AND l.claim_id = c.id WHERE o.store_id IN ",
+        columns.join(", ")
+    ));
+    query.bind_list(stores);
+    query.push(" AND o.handed_over_at >= ").bind(from_ms).push(" AND o.handed_over_at < ").bind(to_ms);
+    query.push(" AND c.state <> 'cancelled' ORDER BY l.claim_id, l.line_no");
+    query::fetch_all(tx, &query).await
 }
 
 /// An amount still to receive, for the aging: a statement's confirmed amount not yet received, or a decided
