@@ -88,9 +88,9 @@ fn statement_id(months: usize) -> Option<String> {
 fn shape(index: usize, now: i64) -> (usize, i64, &'static str, i64) {
     let months = index % MONTHS;
     let decided = now - months as i64 * MONTH_MS - (index as i64 % 1000) * 1000;
-    if index % 17 == 0 {
+    if index.is_multiple_of(17) {
         (months, decided, "rejected", 0)
-    } else if index % 3 == 0 {
+    } else if index.is_multiple_of(3) {
         (months, decided, "partly_approved", PART_FEN - CUT_FEN)
     } else {
         (months, decided, "approved", PART_FEN)
@@ -204,7 +204,7 @@ fn chunk_rows(
             Arg::from(handed_over),
         ]);
         // Every 50th order priced its part differently from the claim: the check lists it.
-        let order_part_fen = if index % 50 == 0 { PART_FEN + 1_000 } else { PART_FEN };
+        let order_part_fen = if index.is_multiple_of(50) { PART_FEN + 1_000 } else { PART_FEN };
         for (line_no, kind, code, part_no, amount) in
             [(1i64, "labor", "10-01", "", LABOR_FEN), (2, "part", "", part_no.as_str(), order_part_fen)]
         {
@@ -233,7 +233,7 @@ fn chunk_rows(
             Arg::from(vehicle_id.as_str()),
             Arg::from(vin.as_str()),
             Arg::from(BRAND),
-            Arg::from(if index % 7 == 0 { "first_maintenance" } else { "repair" }),
+            Arg::from(if index.is_multiple_of(7) { "first_maintenance" } else { "repair" }),
             Arg::from(state),
             Arg::from(fixture.clerk_id.as_str()),
             Arg::from(civil_day(handed_over)?),
