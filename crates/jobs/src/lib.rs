@@ -1,5 +1,5 @@
-//! The scheduler inside `serve`: it escalates overdue due items, reminds people of items due today, and
-//! sends the outbox. Every step claims its rows in the database, so several app servers can run it at once.
+//! The scheduler inside `serve`: it escalates overdue due items, proposes each parts-return cycle's
+//! shipment, reminds people of items due today, and sends the outbox. Every step claims its rows in the database, so several app servers can run it at once.
 
 mod outbox;
 
@@ -23,6 +23,11 @@ pub async fn run_once(app: &App, channel: &dyn Channel) -> anyhow::Result<(usize
     follow_up::month_end_items(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     // Quality repairs open more than 5 days owe a spare car from day 6 (三包 Art 21); each is checked once.
     claimdesk_app::sanbao::repairs::spare_car_pass(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Each return cycle's shipment is proposed on its day (W3), before the reminders so its due item reminds.
+    let proposed = claimdesk_app::parts_return::propose_due_shipments(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if proposed > 0 {
+        tracing::info!(proposed, "return shipments proposed");
+    }
     let reminded = send_reminders(app).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let sent = deliver_pending(app, channel).await?;
     Ok((escalated, reminded, sent))

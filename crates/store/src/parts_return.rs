@@ -2,7 +2,7 @@
 //! debits a failed inspection causes and the scrap records.
 
 use crate::query::{self, Arg, Query};
-use crate::{StoreResult, Tx};
+use crate::{Backend, StoreResult, Tx};
 
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct RulesRow {
@@ -158,12 +158,34 @@ pub async fn tags_of_shipment(tx: &mut Tx, store_id: &str, shipment_id: &str) ->
     query::fetch_all(tx, &query).await
 }
 
-/// Tags in the parts store the manufacturer wants back and no shipment holds yet, oldest first.
-pub async fn waiting_tags(tx: &mut Tx, store_id: &str, brand: &str) -> StoreResult<Vec<TagRow>> {
+fn waiting_query(store_id: &str, brand: &str) -> Query {
     let mut query = Query::new(&format!("SELECT {TAG_COLUMNS} FROM part_tags WHERE store_id = "));
     query.bind(store_id).push(" AND state = 'stored' AND brand = ").bind(brand);
     query.push(" AND return_required = ").bind(true).push(" ORDER BY tagged_on, number");
+    query
+}
+
+/// Tags in the parts store the manufacturer wants back and no shipment holds yet, oldest first.
+pub async fn waiting_tags(tx: &mut Tx, store_id: &str, brand: &str) -> StoreResult<Vec<TagRow>> {
+    query::fetch_all(tx, &waiting_query(store_id, brand)).await
+}
+
+/// The waiting tags for the scheduler's proposal, locked: on PostgreSQL with SKIP LOCKED, so a tag another
+/// transaction holds is left for the next cycle instead of making the scheduler wait for it.
+pub async fn claim_waiting_tags(tx: &mut Tx, store_id: &str, brand: &str) -> StoreResult<Vec<TagRow>> {
+    let mut query = waiting_query(store_id, brand);
+    if tx.backend() == Backend::Postgres {
+        query.push(" FOR UPDATE SKIP LOCKED");
+    }
     query::fetch_all(tx, &query).await
+}
+
+/// The brands of which the store holds parts waiting to go back.
+pub async fn waiting_brands(tx: &mut Tx, store_id: &str) -> StoreResult<Vec<String>> {
+    let mut query = Query::new("SELECT DISTINCT brand FROM part_tags WHERE store_id = ");
+    query.bind(store_id).push(" AND state = 'stored' AND return_required = ").bind(true).push(" ORDER BY brand");
+    let rows: Vec<(String,)> = query::fetch_all(tx, &query).await?;
+    Ok(rows.into_iter().map(|(brand,)| brand).collect())
 }
 
 /// Tags not wanted back whose hold period has run out by `today`.
@@ -293,6 +315,55 @@ pub async fn get_shipment(tx: &mut Tx, stores: &[String], id: &str) -> StoreResu
     let mut query = Query::new(&format!("SELECT {SHIPMENT_COLUMNS} FROM return_shipments WHERE id = "));
     query.bind(id).push(" AND store_id IN ").bind_list(stores);
     query::fetch_optional(tx, &query).await
+}
+
+/// A shipment of the store and brand for the period that was not cancelled, if any.
+pub async fn shipment_of_period(tx: &mut Tx, store_id: &str, brand: &str, period: &str) -> StoreResult<Option<String>> {
+    let mut query = Query::new("SELECT id FROM return_shipments WHERE store_id = ");
+    query.bind(store_id).push(" AND brand = ").bind(brand).push(" AND period = ").bind(period);
+    query.push(" AND state <> 'cancelled' ORDER BY created_at LIMIT 1");
+    let row: Option<(String,)> = query::fetch_optional(tx, &query).await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Whether the scheduler has taken the store's cycle of the brand (proposed its shipment, or found one).
+pub async fn cycle_taken(tx: &mut Tx, store_id: &str, brand: &str, period: &str) -> StoreResult<bool> {
+    let mut query = Query::new("SELECT COUNT(*) FROM return_cycles WHERE store_id = ");
+    query.bind(store_id).push(" AND brand = ").bind(brand).push(" AND period = ").bind(period);
+    Ok(query::fetch_count(tx, &query).await? > 0)
+}
+
+/// Takes the store's cycle of the brand for this transaction: true when no one had. On PostgreSQL a second
+/// server inserting the same key waits for the first to commit and then inserts nothing, so only one
+/// proposes; if the first rolls back, the second takes the cycle.
+pub async fn take_cycle(
+    tx: &mut Tx,
+    store_id: &str,
+    brand: &str,
+    period: &str,
+    shipment_id: Option<&str>,
+    at: i64,
+) -> StoreResult<bool> {
+    let mut query =
+        Query::new("INSERT INTO return_cycles (store_id, brand, period, shipment_id, proposed_at) VALUES (");
+    query.bind(store_id).push(", ").bind(brand).push(", ").bind(period).push(", ").bind(shipment_id);
+    query.push(", ").bind(at).push(") ON CONFLICT (store_id, brand, period) DO NOTHING");
+    Ok(query::execute(tx, &query).await? == 1)
+}
+
+/// Names the shipment the scheduler proposed for a cycle it took.
+pub async fn set_cycle_shipment(
+    tx: &mut Tx,
+    store_id: &str,
+    brand: &str,
+    period: &str,
+    shipment_id: &str,
+) -> StoreResult<()> {
+    let mut query = Query::new("UPDATE return_cycles SET shipment_id = ");
+    query.bind(shipment_id).push(" WHERE store_id = ").bind(store_id).push(" AND brand = ").bind(brand);
+    query.push(" AND period = ").bind(period);
+    query::execute(tx, &query).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default)]

@@ -199,6 +199,18 @@ pub async fn insert_lines(tx: &mut Tx, rows: &[StatementLineRow]) -> StoreResult
     query::insert_many(tx, "statement_lines", &LINE_COLUMNS, values).await
 }
 
+/// Marks the claims a statement names as billed (in the import's write): from then on the aging counts
+/// them through the statement, not as claims still owed. A claim keeps the first statement's time.
+pub async fn mark_billed(tx: &mut Tx, store_id: &str, claim_ids: &[String], at: i64) -> StoreResult<()> {
+    for chunk in claim_ids.chunks(500) {
+        let mut query = Query::new("UPDATE warranty_claims SET billed_at = ");
+        query.bind(at).push(" WHERE store_id = ").bind(store_id).push(" AND id IN ").bind_list(chunk);
+        query.push(" AND billed_at IS NULL");
+        query::execute(tx, &query).await?;
+    }
+    Ok(())
+}
+
 pub async fn lines(tx: &mut Tx, store_id: &str, statement_id: &str) -> StoreResult<Vec<StatementLineRow>> {
     let mut query = Query::new(&format!("SELECT {} FROM statement_lines WHERE store_id = ", LINE_COLUMNS.join(", ")));
     query.bind(store_id).push(" AND statement_id = ").bind(statement_id).push(" ORDER BY position");
@@ -494,27 +506,71 @@ pub async fn unclaimed_orders(
     query::fetch_all(tx, &query).await
 }
 
-/// The ids of repair orders handed over in the period that have a claim (to compare their lines).
+/// A claim of a repair order handed over in the period, with both numbers.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct ClaimedOrderRow {
+    pub order_id: String,
+    pub order_number: String,
+    pub claim_id: String,
+    pub claim_number: String,
+}
+
+/// The claims of the repair orders handed over in the period (to compare their lines), in handover order.
 pub async fn claimed_orders(
     tx: &mut Tx,
     stores: &[String],
     from_ms: i64,
     to_ms: i64,
-) -> StoreResult<Vec<(String, String)>> {
-    #[derive(sqlx::FromRow)]
-    struct Pair {
-        order_id: String,
-        claim_id: String,
-    }
+) -> StoreResult<Vec<ClaimedOrderRow>> {
     let mut query = Query::new(
-        "SELECT o.id AS order_id, c.id AS claim_id FROM repair_orders o JOIN warranty_claims c \
-         ON c.store_id = o.store_id AND c.repair_order_id = o.id WHERE o.store_id IN ",
+        "SELECT o.id AS order_id, o.number AS order_number, c.id AS claim_id, c.number AS claim_number \
+         FROM repair_orders o JOIN warranty_claims c ON c.store_id = o.store_id AND c.repair_order_id = o.id \
+         WHERE o.store_id IN ",
     );
     query.bind_list(stores);
     query.push(" AND o.handed_over_at >= ").bind(from_ms).push(" AND o.handed_over_at < ").bind(to_ms);
-    query.push(" AND c.state <> 'cancelled' ORDER BY o.handed_over_at, o.id");
-    let rows: Vec<Pair> = query::fetch_all(tx, &query).await?;
-    Ok(rows.into_iter().map(|r| (r.order_id, r.claim_id)).collect())
+    query.push(" AND c.state <> 'cancelled' ORDER BY o.handed_over_at, o.id, c.id");
+    query::fetch_all(tx, &query).await
+}
+
+/// The warranty items of every repair order handed over in the period, by order and line: one read for the
+/// month's check instead of one per order.
+pub async fn warranty_items_handed_over(
+    tx: &mut Tx,
+    stores: &[String],
+    from_ms: i64,
+    to_ms: i64,
+) -> StoreResult<Vec<crate::repair_orders::ItemRow>> {
+    let mut query = Query::new(
+        "SELECT i.id, i.store_id, i.repair_order_id, i.line_no, i.kind, i.code, i.description, i.hours_centi, \
+         i.part_no, i.quantity_milli, i.unit_price_fen, i.amount_fen, i.payer \
+         FROM repair_orders o JOIN repair_order_items i ON i.store_id = o.store_id AND i.repair_order_id = o.id \
+         WHERE o.store_id IN ",
+    );
+    query.bind_list(stores);
+    query.push(" AND o.handed_over_at >= ").bind(from_ms).push(" AND o.handed_over_at < ").bind(to_ms);
+    query.push(" AND i.payer = 'warranty' ORDER BY i.repair_order_id, i.line_no");
+    query::fetch_all(tx, &query).await
+}
+
+/// The lines of the claims of the repair orders handed over in the period, by claim and line.
+pub async fn claim_lines_handed_over(
+    tx: &mut Tx,
+    stores: &[String],
+    from_ms: i64,
+    to_ms: i64,
+) -> StoreResult<Vec<crate::warranty::LineRow>> {
+    let columns: Vec<String> = crate::warranty::LINE_COLUMNS.split(", ").map(|c| format!("l.{}", c.trim())).collect();
+    let mut query = Query::new(&format!(
+        "SELECT {} FROM repair_orders o \
+         JOIN warranty_claims c ON c.store_id = o.store_id AND c.repair_order_id = o.id \
+         JOIN warranty_claim_lines l ON l.store_id = c.store_id AND l.claim_id = c.id WHERE o.store_id IN ",
+        columns.join(", ")
+    ));
+    query.bind_list(stores);
+    query.push(" AND o.handed_over_at >= ").bind(from_ms).push(" AND o.handed_over_at < ").bind(to_ms);
+    query.push(" AND c.state <> 'cancelled' ORDER BY l.claim_id, l.line_no");
+    query::fetch_all(tx, &query).await
 }
 
 /// An amount still to receive, for the aging: a statement's confirmed amount not yet received, or a decided
@@ -535,10 +591,12 @@ pub async fn open_statements(tx: &mut Tx, stores: &[String]) -> StoreResult<Vec<
     query::fetch_all(tx, &query).await
 }
 
-/// Decided claims (approved or partly approved) that no statement has paid yet, summed per brand into the
+/// Decided claims (approved or partly approved) that no statement has named yet, summed per brand into the
 /// aging buckets in SQL: `edges` are the first instants of the buckets' oldest days, newest first (0–30 days
 /// from `edges[0]`, 31–60 from `edges[1]`, …, over 180 before `edges[3]`). Summing here rather than in Rust
-/// keeps a store with a million decided claims from shipping a million rows.
+/// keeps a store with a million decided claims from shipping a million rows, and the partial index
+/// `warranty_claims_owed` (0015) holds only the unbilled ones, so the claims already on statements are never
+/// read. Its predicate must stay word for word in this WHERE for SQLite to use it.
 #[derive(Debug, Clone, Default, sqlx::FromRow, serde::Serialize)]
 pub struct UnbilledRow {
     pub brand: String,
@@ -569,8 +627,8 @@ pub async fn unbilled_claims(tx: &mut Tx, stores: &[String], edges: [i64; 4]) ->
     bucket(&mut query, None, Some(edges[3]), "b4");
     query.push(" FROM warranty_claims c WHERE c.store_id IN ").bind_list(stores);
     query.push(
-        " AND c.state IN ('approved', 'partly_approved') AND c.decided_at IS NOT NULL AND NOT EXISTS \
-         (SELECT 1 FROM statement_lines s WHERE s.store_id = c.store_id AND s.subject_id = c.id) GROUP BY c.brand",
+        " AND c.billed_at IS NULL AND c.state IN ('approved', 'partly_approved') AND c.decided_at IS NOT NULL \
+         GROUP BY c.brand",
     );
     query::fetch_all(tx, &query).await
 }

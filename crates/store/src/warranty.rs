@@ -435,7 +435,7 @@ pub struct LineRow {
     pub verdict_reason: String,
 }
 
-const LINE_COLUMNS: &str = "id, store_id, claim_id, line_no, kind, code, description, hours_centi, \
+pub(crate) const LINE_COLUMNS: &str = "id, store_id, claim_id, line_no, kind, code, description, hours_centi, \
     standard_hours_centi, quantity_milli, unit_price_fen, catalogue_price_fen, role, supplier_code, amount_fen, \
     verdict, approved_fen, verdict_reason";
 

@@ -12,7 +12,7 @@ pub use rules::{RulesView, list_rules, return_rules, save_rules};
 pub use scrap::{ScrapInput, ScrapView, list_scraps, scrap_due};
 pub use shipments::{
     BoxView, DebitView, ProposeInput, ShipmentActionInput, ShipmentListQuery, ShipmentView, act, debits_of_claim,
-    get_shipment, list_shipments, propose,
+    get_shipment, list_shipments, propose, propose_due_shipments,
 };
 pub use tags::{
     TagInput, TagListQuery, TagView, get_tag, list_tags, tag_claim, tag_claim_parts, tags_of_claim, update_tag,

@@ -2,6 +2,8 @@
 //! manufacturer's limits, shipped with carrier and tracking number, received and inspected part by part.
 //! A rejected or missing part becomes a debit on its claim.
 
+use std::collections::BTreeSet;
+
 use claimdesk_domain::Money;
 use claimdesk_domain::access::Permission;
 use claimdesk_domain::parts_return::{
@@ -10,11 +12,11 @@ use claimdesk_domain::parts_return::{
 use claimdesk_domain::{Violation, Violations};
 use claimdesk_store::parts_return::{self as store, DebitRow, ShipmentFilter, ShipmentRow, TagRow};
 use claimdesk_store::warranty as claims;
-use claimdesk_store::{Tx, counters, job, new_id};
+use claimdesk_store::{Tx, counters, job, new_id, stores};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::tags::TagView;
+use super::tags::{TagView, open_period_due};
 use super::{DUE_KIND, DUE_SUBJECT, due_subject, kg_text, rules_of};
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
@@ -155,54 +157,148 @@ pub async fn propose(app: &App, actor: &Actor, input: ProposeInput) -> AppResult
                 let rules = rules_of(store::rules(tx, &brand).await?.as_ref());
                 // The oldest waiting part decides the period: it is the one that is due first.
                 let first: Date = waiting.iter().filter_map(|t| t.tagged_on.parse().ok()).min().unwrap_or(today);
-                let month = today.strftime("%Y%m").to_string();
-                let sequence = counters::next(tx, &store_id, &format!("RS-{month}")).await?;
-                let row = ShipmentRow {
-                    id: new_id(),
-                    store_id: store_id.clone(),
-                    number: format!("RS{month}-{sequence:03}"),
-                    brand: brand.clone(),
-                    period: rules.period_label(first),
-                    due_on: rules.ship_by(first).to_string(),
-                    state: ShipmentState::Proposed.as_str().into(),
-                    boxes_json: "[]".into(),
-                    part_count: waiting.len() as i64,
-                    weight_g: waiting.iter().map(|t| t.weight_g).sum(),
-                    created_by: actor.actor_id().map(str::to_string),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                    ..ShipmentRow::default()
-                };
-                store::insert_shipment(tx, &row).await?;
-                for tag in waiting {
-                    let mut tag = tag;
-                    tag.state = TagState::InShipment.as_str().into();
-                    tag.shipment_id = Some(row.id.clone());
-                    tag.updated_at = now;
-                    if !store::update_tag(tx, &tag).await? {
-                        return Err(AppError::Conflict("stale_version"));
-                    }
-                }
-                let after = serde_json::json!({"number": row.number, "brand": row.brand, "parts": row.part_count});
-                audit::record(
-                    tx,
-                    &actor,
-                    now,
-                    audit::Entry {
-                        store_id: Some(&row.store_id),
-                        entity: "return_shipment",
-                        entity_id: &row.id,
-                        action: "create",
-                        before: None::<&()>,
-                        after: Some(&after),
-                    },
-                )
-                .await?;
+                let period = Period { label: rules.period_label(first), ship_by: rules.ship_by(first) };
+                let row = create_shipment(tx, &actor, &store_id, &brand, waiting, &period, today, now).await?;
                 load(tx, row, &zone).await
             })
         }))
         .await
+}
+
+/// A return period as a shipment carries it.
+struct Period {
+    label: String,
+    ship_by: Date,
+}
+
+/// Writes a proposed shipment of `waiting` (the button's and the scheduler's), moves the tags into it and
+/// records it.
+#[expect(clippy::too_many_arguments, reason = "one write's inputs, each a different thing")]
+async fn create_shipment(
+    tx: &mut Tx,
+    actor: &Actor,
+    store_id: &str,
+    brand: &str,
+    waiting: Vec<TagRow>,
+    period: &Period,
+    today: Date,
+    now: i64,
+) -> AppResult<ShipmentRow> {
+    let month = today.strftime("%Y%m").to_string();
+    let sequence = counters::next(tx, store_id, &format!("RS-{month}")).await?;
+    let row = ShipmentRow {
+        id: new_id(),
+        store_id: store_id.to_string(),
+        number: format!("RS{month}-{sequence:03}"),
+        brand: brand.to_string(),
+        period: period.label.clone(),
+        due_on: period.ship_by.to_string(),
+        state: ShipmentState::Proposed.as_str().into(),
+        boxes_json: "[]".into(),
+        part_count: waiting.len() as i64,
+        weight_g: waiting.iter().map(|t| t.weight_g).sum(),
+        created_by: actor.actor_id().map(str::to_string),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        ..ShipmentRow::default()
+    };
+    store::insert_shipment(tx, &row).await?;
+    for mut tag in waiting {
+        tag.state = TagState::InShipment.as_str().into();
+        tag.shipment_id = Some(row.id.clone());
+        tag.updated_at = now;
+        if !store::update_tag(tx, &tag).await? {
+            return Err(AppError::Conflict("stale_version"));
+        }
+    }
+    let after = serde_json::json!({"number": row.number, "brand": row.brand, "parts": row.part_count});
+    audit::record(
+        tx,
+        actor,
+        now,
+        audit::Entry {
+            store_id: Some(&row.store_id),
+            entity: "return_shipment",
+            entity_id: &row.id,
+            action: "create",
+            before: None::<&()>,
+            after: Some(&after),
+        },
+    )
+    .await?;
+    Ok(row)
+}
+
+/// The scheduler's pass (W3: "each month, or on the manufacturer's cycle, a shipment is proposed"): in every
+/// store holding parts a brand wants back, once the current cycle's proposal day has come
+/// (`ReturnRules::propose_on`), proposes the cycle's shipment of all the brand's waiting parts, with the
+/// cycle's due item for shipping by its ship-by day. One proposal per store, brand and cycle, also with
+/// several app servers (`return_cycles`); a cycle in which the clerk already proposed a shipment with the
+/// button, or cancelled the scheduler's, is left alone. Answers how many shipments it proposed.
+pub async fn propose_due_shipments(app: &App) -> AppResult<usize> {
+    let now = app.clock.now();
+    // First a read that finds the cycles due and not yet taken, so a quiet minute writes nothing.
+    let due: Vec<(String, String, String)> = app
+        .db
+        .read(job(move |tx| {
+            Box::pin(async move {
+                let mut due = Vec::new();
+                for store_row in stores::list(tx).await? {
+                    let today = clock::local_date(now, &store_row.time_zone);
+                    for brand in store::waiting_brands(tx, &store_row.id).await? {
+                        let rules = rules_of(store::rules(tx, &brand).await?.as_ref());
+                        if today < rules.propose_on(today)
+                            || store::cycle_taken(tx, &store_row.id, &brand, &rules.period_label(today)).await?
+                        {
+                            continue;
+                        }
+                        due.push((store_row.id.clone(), store_row.time_zone.clone(), brand));
+                    }
+                }
+                Ok::<_, AppError>(due)
+            })
+        }))
+        .await?;
+    let mut proposed = 0;
+    // One write per cycle: a conflict in one store (the clerk moving a part meanwhile) leaves the others
+    // proposed, and the failed one is tried again on the next pass.
+    for (store_id, zone, brand) in due {
+        let now = app.now_ms();
+        let result = app
+            .db
+            .write(job(move |tx| Box::pin(async move { propose_cycle(tx, &store_id, &zone, &brand, now).await })))
+            .await;
+        match result {
+            Ok(true) => proposed += 1,
+            Ok(false) => {}
+            Err(error) => tracing::warn!(%error, "proposing a return shipment failed; tried again next pass"),
+        }
+    }
+    Ok(proposed)
+}
+
+/// One store's cycle of one brand, inside its write: takes the cycle, then proposes the shipment.
+async fn propose_cycle(tx: &mut Tx, store_id: &str, zone: &str, brand: &str, now: i64) -> AppResult<bool> {
+    let today = clock::local_date(clock::from_ms(now), zone);
+    let rules = rules_of(store::rules(tx, brand).await?.as_ref());
+    let period = Period { label: rules.period_label(today), ship_by: rules.ship_by(today) };
+    if let Some(existing) = store::shipment_of_period(tx, store_id, brand, &period.label).await? {
+        // The clerk proposed this cycle's shipment already: the cycle is theirs.
+        store::take_cycle(tx, store_id, brand, &period.label, Some(&existing), now).await?;
+        return Ok(false);
+    }
+    // Tags first, then the cycle: a second server finds the tags locked (or gone) and stops; the cycle key
+    // stops any other that found tags tagged meanwhile.
+    let waiting = store::claim_waiting_tags(tx, store_id, brand).await?;
+    if waiting.is_empty() || !store::take_cycle(tx, store_id, brand, &period.label, None, now).await? {
+        return Ok(false);
+    }
+    let system = Actor::system(Vec::new());
+    let row = create_shipment(tx, &system, store_id, brand, waiting, &period, today, now).await?;
+    store::set_cycle_shipment(tx, store_id, brand, &period.label, &row.id).await?;
+    open_period_due(tx, store_id, brand, &period.label, period.ship_by, now).await?;
+    Ok(true)
 }
 
 /// What a state change takes: carrier and tracking number to ship, the receipt date, the inspection.
@@ -416,10 +512,17 @@ pub async fn act(
                     }
                 }
                 if action == ShipmentAction::Ship {
-                    // Sent: the period's due item is done.
-                    let subject = due_subject(&row.brand, &row.period);
-                    worklist::close_for_subject(tx, &row.store_id, DUE_SUBJECT, &subject, DUE_KIND, "done", now)
-                        .await?;
+                    // Sent: the period's due item is done, and so are those of earlier periods whose parts
+                    // waited for this shipment.
+                    let rules = rules_of(store::rules(tx, &row.brand).await?.as_ref());
+                    let mut periods: BTreeSet<String> =
+                        tags.iter().filter_map(|t| t.tagged_on.parse().ok()).map(|d| rules.period_label(d)).collect();
+                    periods.insert(row.period.clone());
+                    for period in periods {
+                        let subject = due_subject(&row.brand, &period);
+                        worklist::close_for_subject(tx, &row.store_id, DUE_SUBJECT, &subject, DUE_KIND, "done", now)
+                            .await?;
+                    }
                 }
                 detail["state"] = serde_json::json!(row.state);
                 audit::record(

@@ -154,32 +154,48 @@ pub async fn tag_claim_parts(tx: &mut Tx, actor: &Actor, claim: &ClaimRow, now: 
         created.push(row);
     }
     if created.iter().any(|t| t.return_required) {
-        let period = rules.period_label(today);
-        let subject = due_subject(&claim.brand, &period);
-        if due_items::open_for_subject(tx, &claim.store_id, DUE_SUBJECT, &subject, DUE_KIND).await?.is_empty() {
-            let clerk = users::with_role(tx, &claim.store_id, Role::WarrantyClerk.as_str()).await?.into_iter().next();
-            create_due(
-                tx,
-                DueSpec {
-                    store_id: claim.store_id.clone(),
-                    assignee_id: clerk.map(|user| user.id),
-                    kind: DUE_KIND.into(),
-                    rule: "W3".into(),
-                    subject_type: DUE_SUBJECT.into(),
-                    subject_id: subject,
-                    subject_label: format!("{} {period}", claim.brand).trim().to_string(),
-                    params: serde_json::json!({"brand": claim.brand, "period": period}),
-                    window_from: None,
-                    due_on: rules.ship_by(today),
-                    escalate_after_days: Some(2),
-                    escalate_to_role: Some(Role::Supervisor.as_str().into()),
-                },
-                now,
-            )
+        open_period_due(tx, &claim.store_id, &claim.brand, &rules.period_label(today), rules.ship_by(today), now)
             .await?;
-        }
     }
     Ok(created)
+}
+
+/// Opens the return period's due item (rule W3) unless one is open: the period's parts are to be shipped
+/// by its ship-by day, by the store's warranty clerk, and the supervisor hears of it two days late. One item
+/// per brand and period, however many parts and claims.
+pub(crate) async fn open_period_due(
+    tx: &mut Tx,
+    store_id: &str,
+    brand: &str,
+    period: &str,
+    ship_by: jiff::civil::Date,
+    now: i64,
+) -> AppResult<()> {
+    let subject = due_subject(brand, period);
+    if !due_items::open_for_subject(tx, store_id, DUE_SUBJECT, &subject, DUE_KIND).await?.is_empty() {
+        return Ok(());
+    }
+    let clerk = users::with_role(tx, store_id, Role::WarrantyClerk.as_str()).await?.into_iter().next();
+    create_due(
+        tx,
+        DueSpec {
+            store_id: store_id.to_string(),
+            assignee_id: clerk.map(|user| user.id),
+            kind: DUE_KIND.into(),
+            rule: "W3".into(),
+            subject_type: DUE_SUBJECT.into(),
+            subject_id: subject,
+            subject_label: format!("{brand} {period}").trim().to_string(),
+            params: serde_json::json!({"brand": brand, "period": period}),
+            window_from: None,
+            due_on: ship_by,
+            escalate_after_days: Some(2),
+            escalate_to_role: Some(Role::Supervisor.as_str().into()),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Tags a submitted claim's parts that have none yet (tags are made on submission; this catches claims

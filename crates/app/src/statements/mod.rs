@@ -470,6 +470,10 @@ pub async fn import(app: &App, actor: &Actor, kind: StatementKind, input: Statem
                 };
                 store::insert_statement(tx, &row).await?;
                 store::insert_lines(tx, &rows).await?;
+                if kind == StatementKind::Settlement {
+                    let named: BTreeSet<String> = rows.iter().filter_map(|r| r.subject_id.clone()).collect();
+                    store::mark_billed(tx, &store_id, &named.into_iter().collect::<Vec<_>>(), now).await?;
+                }
                 let zone = actor.time_zone(&store_id).to_string();
                 let view = load(tx, row, &zone).await?;
                 let after = serde_json::json!({

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use claimdesk_domain::Money;
 use claimdesk_domain::access::Permission;
-use claimdesk_domain::warranty::rates::{self, DecidedClaim, Dimension, RateRow};
+use claimdesk_domain::warranty::rates::{self, Dimension, RateRow};
 use claimdesk_domain::{Violation, Violations};
 use claimdesk_store::job;
-use claimdesk_store::warranty_flow::{self as store, DecidedRow};
+use claimdesk_store::warranty_flow::{self as store, DecidedRow, RateKey};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -83,10 +83,6 @@ pub(crate) fn month_bounds(month: Date, time_zone: &str) -> AppResult<(i64, i64)
         Ok(date.to_zoned(zone.clone()).map_err(anyhow::Error::from)?.timestamp().as_millisecond())
     };
     Ok((ms(start)?, ms(end)?))
-}
-
-fn month_text(ms: i64, time_zone: &str) -> String {
-    clock::local_date(clock::from_ms(ms), time_zone).strftime("%Y-%m").to_string()
 }
 
 fn clerk_row<'a>(
@@ -254,31 +250,48 @@ pub async fn mis_claim_rates(app: &App, actor: &Actor, query: RatesQuery) -> App
         return Err(violations.into());
     }
     let (from, to, by) = (from.expect("checked"), to.expect("checked"), by.expect("checked"));
-    let (from_ms, _) = month_bounds(from, &zone)?;
-    let (_, to_ms) = month_bounds(to, &zone)?;
+    // The months' first instants and the end of the last: the database sums each month between two edges.
+    let mut months = Vec::new();
+    let mut edges = Vec::new();
+    let mut month = from;
+    while month <= to {
+        let (start, end) = month_bounds(month, &zone)?;
+        months.push(month.strftime("%Y-%m").to_string());
+        edges.truncate(months.len() - 1);
+        edges.extend([start, end]);
+        month = month.checked_add(1.month()).map_err(anyhow::Error::from)?;
+    }
+    let key = match by {
+        Dimension::Clerk => RateKey::Clerk,
+        Dimension::Model => RateKey::Model,
+        Dimension::Part => RateKey::Part,
+        Dimension::FailureCode => RateKey::FailureCode,
+    };
     let stores = actor.store_ids_filtered(Permission::WarrantyRead, query.store_id.as_deref());
-    let decided = app
+    let groups = app
         .db
         .read(job(move |tx| {
-            Box::pin(async move { Ok::<_, AppError>(store::decided_claims(tx, &stores, from_ms, to_ms).await?) })
+            Box::pin(async move { Ok::<_, AppError>(store::rate_groups(tx, &stores, &edges, key).await?) })
         }))
         .await?;
-    let claims: Vec<DecidedClaim> = decided
+    let rows = groups
         .into_iter()
-        .map(|d| DecidedClaim {
-            month: month_text(d.decided_at, &zone),
-            clerk: d.clerk_name.unwrap_or_default(),
-            model: d.model,
-            part: d.part.unwrap_or_default(),
-            failure_code: d.failure_code,
-            claimed: Money::from_fen(d.claimed_fen),
-            approved: Money::from_fen(d.approved_fen),
+        .filter_map(|group| {
+            Some(RateRow {
+                month: months.get(usize::try_from(group.month_index).ok()?)?.clone(),
+                key: group.group_key,
+                decided: group.decided as u64,
+                missed: group.missed as u64,
+                rate_percent: Decimal::ZERO,
+                claimed: Money::from_fen(group.claimed_fen),
+                missed_amount: Money::from_fen(group.missed_fen),
+            })
         })
         .collect();
     Ok(Rates {
         from: from.strftime("%Y-%m").to_string(),
         to: to.strftime("%Y-%m").to_string(),
         by,
-        rows: rates::tally(&claims, by),
+        rows: rates::rank(rows),
     })
 }

@@ -25,6 +25,9 @@ pub struct ReturnRules {
     pub cycle_months: u32,
     /// The shipment is due on this day of the period's last month; 0: the month's last day.
     pub ship_by_day: u32,
+    /// The scheduler proposes the period's shipment this many days before its ship-by day, leaving the
+    /// clerk that long to weigh, pack and ship.
+    pub propose_days_before: u32,
     /// The manufacturer wants every replaced part back.
     pub return_all: bool,
     /// Otherwise: parts at or above this unit price are wanted (zero: no price rule)…
@@ -44,6 +47,7 @@ impl Default for ReturnRules {
         ReturnRules {
             cycle_months: 1,
             ship_by_day: 0,
+            propose_days_before: 7,
             return_all: true,
             min_unit_price: Money::ZERO,
             part_prefixes: Vec::new(),
@@ -76,6 +80,9 @@ impl ReturnRules {
         }
         if self.ship_by_day > 31 {
             violations.push(Violation::new("ship_by_day", "out_of_range").with("min", 0).with("max", 31));
+        }
+        if self.propose_days_before > 31 {
+            violations.push(Violation::new("propose_days_before", "out_of_range").with("min", 0).with("max", 31));
         }
         if self.min_unit_price.is_negative() {
             violations.push(Violation::new("min_unit_price", "out_of_range").with("min", 0).with("max", "—"));
@@ -133,6 +140,14 @@ impl ReturnRules {
         } else {
             Date::new(end.year(), end.month(), self.ship_by_day as i8).unwrap_or(end)
         }
+    }
+
+    /// The day the scheduler proposes the shipment of the period `day` falls in: `propose_days_before`
+    /// days before the ship-by day, never before the period starts.
+    pub fn propose_on(&self, day: Date) -> Date {
+        let (start, _) = self.period_of(day);
+        let ship_by = self.ship_by(day);
+        ship_by.checked_sub(i64::from(self.propose_days_before).days()).unwrap_or(start).max(start)
     }
 
     /// A part not wanted back may be scrapped from this day.
@@ -432,7 +447,24 @@ mod tests {
         assert_eq!(quarterly.period_label(date(2024, 11, 3)), "2024-10~2024-12");
         let late = ReturnRules { ship_by_day: 30, ..ReturnRules::default() };
         assert_eq!(late.ship_by(date(2023, 2, 1)), date(2023, 2, 28));
-        // Every day of a year falls in a period that holds it, for every cycle.
+    }
+
+    #[test]
+    fn the_shipment_is_proposed_a_set_number_of_days_before_it_is_due() {
+        let monthly = ReturnRules::default();
+        assert_eq!(monthly.propose_on(date(2024, 5, 2)), date(2024, 5, 24), "seven days before the 31st");
+        let quarterly = ReturnRules { cycle_months: 3, ship_by_day: 25, ..ReturnRules::default() };
+        assert_eq!(quarterly.propose_on(date(2024, 10, 9)), date(2024, 12, 18));
+        let early = ReturnRules { ship_by_day: 3, propose_days_before: 10, ..ReturnRules::default() };
+        assert_eq!(early.propose_on(date(2024, 5, 20)), date(2024, 5, 1), "never before the period starts");
+        let same_day = ReturnRules { propose_days_before: 0, ..ReturnRules::default() };
+        assert_eq!(same_day.propose_on(date(2024, 2, 1)), date(2024, 2, 29));
+        let bad = ReturnRules { propose_days_before: 32, ..ReturnRules::default() };
+        assert_eq!(bad.validate().unwrap_err().iter().next().map(|v| v.field.as_str()), Some("propose_days_before"));
+    }
+
+    #[test]
+    fn every_day_of_a_year_falls_in_a_period_that_holds_it() {
         for cycle in CYCLES {
             let rules = ReturnRules { cycle_months: cycle, ..ReturnRules::default() };
             let mut day = date(2024, 1, 1);

@@ -100,13 +100,15 @@ pub fn tally(claims: &[DecidedClaim], dimension: Dimension) -> Vec<RateRow> {
             row.missed_amount += (claim.claimed - claim.approved).non_negative();
         }
     }
-    let mut rows: Vec<RateRow> = groups
-        .into_values()
-        .map(|mut row| {
-            row.rate_percent = rate(row.missed, row.decided);
-            row
-        })
-        .collect();
+    rank(groups.into_values().collect())
+}
+
+/// Rows already summed per month and key (by [`tally`], or by the database over a million claims with the
+/// same rule as [`DecidedClaim::missed`]) get their rates and the order of [`tally`].
+pub fn rank(mut rows: Vec<RateRow>) -> Vec<RateRow> {
+    for row in &mut rows {
+        row.rate_percent = rate(row.missed, row.decided);
+    }
     rows.sort_by(|a, b| b.month.cmp(&a.month).then(b.rate_percent.cmp(&a.rate_percent)).then(a.key.cmp(&b.key)));
     rows
 }

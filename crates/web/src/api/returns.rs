@@ -26,7 +26,7 @@ pub async fn list_rules(State(state): State<AppState>, ApiActor(actor): ApiActor
 }
 
 /// One brand's rules: `cycle_months` (1, 2, 3, 4, 6, 12), `ship_by_day` (0: the period's last day),
-/// `return_all`, `min_unit_price`, `part_prefixes`, `hazardous_prefixes`, `hazardous_keywords`, `hold_days`
+/// `propose_days_before` (the scheduler proposes the period's shipment that many days before), `return_all`, `min_unit_price`, `part_prefixes`, `hazardous_prefixes`, `hazardous_keywords`, `hold_days`
 /// and the packing `limits` (`max_parts`, `max_weight_g`, `max_volume_cm3`, `max_length_cm`,
 /// `hazardous_per_box`; 0 for no limit of weight, volume or length).
 #[utoipa::path(get, path = "/api/v1/parts-return-rules/{brand}", tag = "parts-return", params(("brand" = String, Path)),

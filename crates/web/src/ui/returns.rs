@@ -1116,6 +1116,7 @@ fn rules_form(locale: Locale, brand: &str, form: &FormData) -> FormView {
                 fields: vec![
                     text("cycle_months").options(cycles),
                     text("ship_by_day").kind("number").hint(t("pr.rule.ship_by_day_hint")),
+                    text("propose_days_before").kind("number").hint(t("pr.rule.propose_days_before_hint")),
                     text("return_all").kind("checkbox"),
                     text("min_unit_price").hint(t("pr.rule.min_unit_price_hint")),
                     text("part_prefixes").wide().hint(t("pr.rule.list_hint")),
@@ -1147,6 +1148,7 @@ fn rules_values(rules: &ReturnRules, version: i64) -> FormData {
     FormData(vec![
         ("cycle_months".into(), rules.cycle_months.to_string()),
         ("ship_by_day".into(), rules.ship_by_day.to_string()),
+        ("propose_days_before".into(), rules.propose_days_before.to_string()),
         ("return_all".into(), if rules.return_all { "1".into() } else { String::new() }),
         ("min_unit_price".into(), rules.min_unit_price.to_string()),
         ("part_prefixes".into(), rules.part_prefixes.join(", ")),
@@ -1180,6 +1182,7 @@ fn rules_of_form(form: &FormData) -> Result<ReturnRules, Violations> {
     };
     let cycle_months = number("cycle_months") as u32;
     let ship_by_day = number("ship_by_day") as u32;
+    let propose_days_before = number("propose_days_before") as u32;
     let hold_days = number("hold_days") as u32;
     let max_parts = number("limits.max_parts") as u32;
     let max_volume_l = number("limits.max_volume_l");
@@ -1203,6 +1206,7 @@ fn rules_of_form(form: &FormData) -> Result<ReturnRules, Violations> {
     let rules = ReturnRules {
         cycle_months,
         ship_by_day,
+        propose_days_before,
         return_all: form.get("return_all") == "1",
         min_unit_price,
         part_prefixes: list_of(form.get("part_prefixes")),

@@ -24,12 +24,12 @@ const VEHICLES: u64 = 10_000;
 const FAILURE_CODES: usize = 50;
 const PARTS: usize = 2_000;
 
-fn failure_code(i: usize) -> String {
+pub(super) fn failure_code(i: usize) -> String {
     format!("P{:04}", 300 + i % FAILURE_CODES)
 }
 
 /// The `i`th claim's causal part: a skewed spread (a few parts fail often, most rarely).
-fn part(i: usize) -> String {
+pub(super) fn part(i: usize) -> String {
     let n = (i * 7_919) % (PARTS * PARTS);
     format!("{:05}-TVA-A01", (n as f64).sqrt() as usize % PARTS)
 }

@@ -308,6 +308,20 @@ async fn the_archive_finds_claims_by_part_and_clerk_and_packs_the_month_and_the_
             by_part.rows.iter().map(|r| (r.key.as_str(), r.decided, r.missed)).collect::<Vec<_>>(),
             vec![("12251-RNA-A01", 3, 2)]
         );
+        // Every dimension tallies the same decided and missed claims, each grouped by its own key.
+        let total = |rows: &[claimdesk_domain::warranty::rates::RateRow]| {
+            (rows.iter().map(|r| r.decided).sum::<u64>(), rows.iter().map(|r| r.missed).sum::<u64>())
+        };
+        for by in ["model", "failure_code"] {
+            let query = board::RatesQuery { by: Some(by.into()), ..Default::default() };
+            let other = board::mis_claim_rates(&world.app, &manager, query).await.unwrap();
+            assert_eq!(total(&other.rows), total(&rates.rows), "{which:?}: by {by}");
+            assert!(
+                other.rows.iter().all(|r| !r.key.is_empty() && r.month == "2024-05"),
+                "{which:?}: {:?}",
+                other.rows
+            );
+        }
         let wrong = board::mis_claim_rates(
             &world.app,
             &manager,

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use claimdesk_app::AppError;
 use claimdesk_app::actor::Actor;
-use claimdesk_app::parts_return::{self as returns, ProposeInput, ShipmentActionInput, TagInput, TagListQuery};
+use claimdesk_app::parts_return::{
+    self as returns, ProposeInput, ShipmentActionInput, ShipmentListQuery, TagInput, TagListQuery,
+};
 use claimdesk_app::warranty::{self, ActionInput, ClaimView};
 use claimdesk_domain::Money;
 use claimdesk_domain::access::Role;
@@ -180,6 +182,70 @@ async fn tagged_parts_are_proposed_packed_shipped_and_inspected_with_debits() {
         }
         assert_eq!(world.count("parts_return_debits").await, 2, "{which:?}");
         assert_eq!(world.count("audit_log WHERE action = 'parts_debit' AND entity = 'warranty_claim'").await, 2);
+    }
+}
+
+#[tokio::test]
+async fn the_scheduler_proposes_each_cycles_shipment_once_on_its_day() {
+    for which in backends() {
+        let world = World::new(which).await;
+        set_up_brand(&world).await;
+        let clerk = world.person("bj01.clerk", Some(&world.store_a), Role::WarrantyClerk).await;
+        for serial in [621, 622] {
+            submitted_claim(&world, &clerk, serial).await;
+        }
+        let shipments = "return_shipments";
+        let open_due = "due_items WHERE kind = 'parts_return' AND status = 'open'";
+        // Monthly, due on the 31st, proposed seven days before: nothing on the 13th.
+        assert_eq!(returns::propose_due_shipments(&world.app).await.unwrap(), 0, "{which:?}");
+        assert_eq!(world.count(shipments).await, 0, "{which:?}");
+
+        world.clock.set("2024-05-24T02:00:00Z".parse().unwrap());
+        // Two app servers on the same pass propose one shipment between them.
+        let (first, second) =
+            tokio::join!(returns::propose_due_shipments(&world.app), returns::propose_due_shipments(&world.app));
+        assert_eq!(first.unwrap() + second.unwrap(), 1, "{which:?}");
+        let list = returns::list_shipments(&world.app, &clerk, ShipmentListQuery::default()).await.unwrap();
+        assert_eq!(list.total, 1, "{which:?}");
+        let proposed = returns::get_shipment(&world.app, &clerk, &list.items[0].id).await.unwrap();
+        assert_eq!((proposed.state.as_str(), proposed.part_count), ("proposed", 2), "{which:?}");
+        assert_eq!((proposed.period.as_str(), proposed.due_on.as_str()), ("2024-05", "2024-05-31"));
+        assert_eq!(world.count(open_due).await, 1, "{which:?}: the month's item, due on the ship-by day");
+        assert_eq!(world.count("due_items WHERE kind = 'parts_return' AND due_on = '2024-05-31'").await, 1);
+        assert_eq!(world.count("audit_log WHERE entity = 'return_shipment' AND action = 'create'").await, 1);
+
+        // Once per cycle: a part tagged later in May waits, and the button still proposes it.
+        submitted_claim(&world, &clerk, 623).await;
+        assert_eq!(returns::propose_due_shipments(&world.app).await.unwrap(), 0, "{which:?}");
+        let by_hand = ProposeInput { brand: BRAND.into(), ..ProposeInput::default() };
+        let button = returns::propose(&world.app, &clerk, by_hand).await.expect("the button");
+        assert_eq!(button.part_count, 1, "{which:?}");
+        // A proposal the clerk cancels is not made again behind their back.
+        returns::act(&world.app, &clerk, &proposed.id, "cancel", ShipmentActionInput::default()).await.unwrap();
+        assert_eq!(returns::propose_due_shipments(&world.app).await.unwrap(), 0, "{which:?}");
+
+        // June's day: the parts still waiting (May's two, back from the cancelled shipment) go in June's
+        // shipment, with June's due item; shipping it closes May's item too.
+        world.clock.set("2024-06-23T02:00:00Z".parse().unwrap());
+        assert_eq!(returns::propose_due_shipments(&world.app).await.unwrap(), 1, "{which:?}");
+        let june = ShipmentListQuery { state: Some("proposed".into()), ..ShipmentListQuery::default() };
+        let june = returns::list_shipments(&world.app, &clerk, june).await.unwrap();
+        let june = june.items.iter().find(|s| s.period == "2024-06").expect("June's shipment");
+        assert_eq!((june.part_count, june.due_on.as_str()), (2, "2024-06-30"), "{which:?}");
+        assert_eq!(world.count("due_items WHERE kind = 'parts_return' AND due_on = '2024-06-30'").await, 1);
+        let june = returns::get_shipment(&world.app, &clerk, &june.id).await.unwrap();
+        for tag in &june.tags {
+            returns::update_tag(&world.app, &clerk, &tag.id, weigh("2", false)).await.unwrap();
+        }
+        returns::act(&world.app, &clerk, &june.id, "pack", ShipmentActionInput::default()).await.expect("packed");
+        let ship = ShipmentActionInput {
+            carrier: "顺丰速运".into(),
+            tracking_no: "SF2024062301".into(),
+            ..ShipmentActionInput::default()
+        };
+        returns::act(&world.app, &clerk, &june.id, "ship", ship).await.expect("shipped");
+        assert_eq!(world.count(open_due).await, 0, "{which:?}: June's and May's items are done");
+        assert_eq!(returns::propose_due_shipments(&world.app).await.unwrap(), 0, "{which:?}: nothing waits");
     }
 }
 

@@ -247,6 +247,52 @@ async fn a_settlement_statement_is_matched_appealed_paid_and_invoiced() {
 }
 
 #[tokio::test]
+async fn a_claim_paid_by_a_statement_leaves_the_aging() {
+    for which in backends() {
+        let world = World::new(which).await;
+        set_up_brand(&world).await;
+        let clerk = world.person("bj01.clerk", Some(&world.store_a), Role::WarrantyClerk).await;
+        let finance = world.person("bj01.finance", Some(&world.store_a), Role::Finance).await;
+        let decide =
+            ActionInput { lines: vec![LineVerdict::Approved, LineVerdict::Approved], ..ActionInput::default() };
+        let mut decided = Vec::new();
+        for serial in [611, 612] {
+            let claim = submitted_claim(&world, &clerk, serial).await;
+            warranty::act(&world.app, &clerk, &claim.id, "decide", decide.clone()).await.expect("decide");
+            decided.push(claim);
+        }
+        let aging = statements::aging(&world.app, &finance, None).await.unwrap();
+        assert_eq!(aging.len(), 1, "{which:?}");
+        assert_eq!(aging[0].not_on_statements.to_string(), "800.00", "{which:?}: both claims are owed");
+        assert_eq!(aging[0].on_statements.to_string(), "0.00");
+
+        let rows =
+            format!("索赔单号,行号,申请金额,结算金额,原因\n{p},1,300,300,\n{p},2,100,100,", p = decided[0].number);
+        let statement =
+            statements::import(&world.app, &finance, StatementKind::Settlement, input("GAH-202405B", &rows))
+                .await
+                .expect("import");
+        assert_eq!(statement.confirmed.to_string(), "400.00", "{which:?}");
+        assert_eq!(world.count("warranty_claims WHERE billed_at IS NOT NULL").await, 1, "{which:?}");
+        let aging = statements::aging(&world.app, &finance, None).await.unwrap();
+        assert_eq!(
+            aging[0].not_on_statements.to_string(),
+            "400.00",
+            "{which:?}: only the claim no statement names is still owed as a claim"
+        );
+        assert_eq!(aging[0].on_statements.to_string(), "400.00", "{which:?}: the paid one is owed by the statement");
+        assert_eq!(aging[0].total.to_string(), "800.00");
+
+        let payment = PaymentInput { amount: "400".into(), reference: "BANK-2".into(), ..PaymentInput::default() };
+        statements::record_payment(&world.app, &finance, &statement.id, payment).await.expect("payment");
+        let aging = statements::aging(&world.app, &finance, None).await.unwrap();
+        assert_eq!(aging.len(), 1, "{which:?}");
+        assert_eq!(aging[0].on_statements.to_string(), "0.00", "{which:?}: received, nothing left on the statement");
+        assert_eq!(aging[0].total.to_string(), "400.00", "{which:?}: the paid claim has left the aging");
+    }
+}
+
+#[tokio::test]
 async fn a_commission_statement_lists_what_differs_from_the_policies_sold() {
     for which in backends() {
         let world = World::new(which).await;
