@@ -371,44 +371,116 @@ pub struct ClaimFilter {
     pub limit: i64,
 }
 
+impl ClaimFilter {
+    /// A VIN, a claim number, a failure code, repair dates or a list of states (the claims waiting for the
+    /// manufacturer): a filter whose own index ranges hold few claims (a car's, a fault's in a month), so its
+    /// matches are gathered from those ranges and sorted.
+    fn narrow(&self) -> bool {
+        !self.states.is_empty()
+            || self.vin_prefix.is_some()
+            || self.number_prefix.is_some()
+            || self.failure_code.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+    }
+
+    /// A part search without a narrow filter walks the part's lines (`warranty_claim_lines_code`) in claim-id
+    /// order; with one, it walks the narrow range and looks the part up per claim. A part can sit on most of
+    /// a store's claims (a spark plug) and a month of a large store holds tens of thousands: either way the
+    /// search reads one bounded range and never the store's claims.
+    fn walks_lines(&self) -> bool {
+        self.part_no.is_some() && !self.narrow()
+    }
+
+    /// `AND …` for every filter on the claim itself (the claims are `w`).
+    fn claim_conditions(&self, query: &mut Query) {
+        if let Some(state) = &self.state {
+            query.push(" AND w.state = ").bind(state);
+        }
+        if !self.states.is_empty() {
+            query.push(" AND w.state IN ").bind_list(&self.states);
+        }
+        if let Some(prefix) = &self.vin_prefix {
+            query.push(" AND ").prefix("w.vin", prefix);
+        }
+        if let Some(prefix) = &self.number_prefix {
+            query.push(" AND ").prefix("w.number", prefix);
+        }
+        if let Some(code) = &self.failure_code {
+            query.push(" AND w.failure_code = ").bind(code);
+        }
+        if let Some(from) = &self.from {
+            query.push(" AND w.repair_date >= ").bind(from);
+        }
+        if let Some(to) = &self.to {
+            query.push(" AND w.repair_date <= ").bind(to);
+        }
+        if let Some(clerk) = &self.clerk_id {
+            query.push(" AND w.clerk_id = ").bind(clerk);
+        }
+    }
+
+    /// Whether a part search also filters on the claim: then the part's lines join their claims.
+    fn joins_claims(&self) -> bool {
+        self.state.is_some() || !self.states.is_empty() || self.clerk_id.is_some()
+    }
+
+    /// `SELECT … WHERE …` of the matching claims, one row per claim, before its order and limit: the claim
+    /// ids as `id`, or (`ids` false, for the count) whatever the index range gives cheapest.
+    fn matches(&self, query: &mut Query, ids: bool) {
+        match &self.part_no {
+            Some(part) if self.walks_lines() => {
+                // A claim naming the part on two lines is one match.
+                query.push("SELECT DISTINCT l.claim_id AS id FROM warranty_claim_lines l");
+                if self.joins_claims() {
+                    query.push(" CROSS JOIN warranty_claims w");
+                }
+                query.push(" WHERE l.store_id IN ").bind_list(&self.stores).push(" AND l.code = ").bind(part);
+                if self.joins_claims() {
+                    query.push(" AND w.id = l.claim_id");
+                    self.claim_conditions(query);
+                }
+            }
+            _ => {
+                query.push(if ids { "SELECT w.id AS id" } else { "SELECT 1 AS one" });
+                query.push(" FROM warranty_claims w WHERE w.store_id IN ").bind_list(&self.stores);
+                self.claim_conditions(query);
+                if let Some(part) = &self.part_no {
+                    query.push(" AND EXISTS (SELECT 1 FROM warranty_claim_lines l WHERE l.store_id = w.store_id");
+                    query.push(" AND l.code = ").bind(part).push(" AND l.claim_id = w.id)");
+                }
+            }
+        }
+    }
+}
+
+/// One page of claims, newest first, and how many match (counted up to `count_cap`).
+///
+/// Newest first is id order: ids are UUIDv7, so a claim made later has the larger id. The page's ids are cut
+/// from an index before any claim is read, and only the page's claims are then read by primary key: without
+/// a narrow filter the index ends in the id — `(store_id, id)`, `(store_id, state, id)`,
+/// `(store_id, clerk_id, id)` or the part's lines `(store_id, code, claim_id)` — and hands the page over in
+/// order, stopping after its rows; a narrow filter's matches are gathered from its own range (which holds the
+/// id too) and sorted. The count reads the same range and stops at the cap (the list shows "10,000+").
 pub async fn list_claims(tx: &mut Tx, filter: &ClaimFilter, count_cap: i64) -> StoreResult<(Vec<ClaimRow>, i64)> {
-    let build = |select: &str| {
-        let mut query = Query::new(select);
-        query.push(" WHERE store_id IN ").bind_list(&filter.stores);
-        if let Some(state) = &filter.state {
-            query.push(" AND state = ").bind(state);
-        }
-        if !filter.states.is_empty() {
-            query.push(" AND state IN ").bind_list(&filter.states);
-        }
-        if let Some(prefix) = &filter.vin_prefix {
-            query.push(" AND ").prefix("vin", prefix);
-        }
-        if let Some(prefix) = &filter.number_prefix {
-            query.push(" AND ").prefix("number", prefix);
-        }
-        if let Some(code) = &filter.failure_code {
-            query.push(" AND failure_code = ").bind(code);
-        }
-        if let Some(from) = &filter.from {
-            query.push(" AND repair_date >= ").bind(from);
-        }
-        if let Some(to) = &filter.to {
-            query.push(" AND repair_date <= ").bind(to);
-        }
-        if let Some(clerk) = &filter.clerk_id {
-            query.push(" AND clerk_id = ").bind(clerk);
-        }
-        if let Some(part) = &filter.part_no {
-            query.push(" AND id IN (SELECT claim_id FROM warranty_claim_lines WHERE store_id IN ");
-            query.bind_list(&filter.stores).push(" AND code = ").bind(part).push(")");
-        }
-        query
-    };
-    let mut page = build(&format!("SELECT {CLAIM_COLUMNS} FROM warranty_claims"));
-    page.push(" ORDER BY created_at DESC, id DESC LIMIT ").bind(filter.limit).push(" OFFSET ").bind(filter.offset);
+    let qualified: Vec<String> = CLAIM_COLUMNS.split(", ").map(|column| format!("c.{}", column.trim())).collect();
+    let mut page = Query::new("");
+    if filter.narrow() {
+        // MATERIALIZED keeps the planner from walking (store_id, id) in order to spare the sort: that reads
+        // every claim of the store newest first to find a rare VIN's few.
+        page.push("WITH m AS MATERIALIZED (");
+        filter.matches(&mut page, true);
+        page.push(&format!(") SELECT {} FROM (SELECT id FROM m ORDER BY id DESC", qualified.join(", ")));
+    } else {
+        page.push(&format!("SELECT {} FROM (", qualified.join(", ")));
+        filter.matches(&mut page, true);
+        page.push(if filter.walks_lines() { " ORDER BY l.claim_id DESC" } else { " ORDER BY w.id DESC" });
+    }
+    page.push(" LIMIT ").bind(filter.limit).push(" OFFSET ").bind(filter.offset);
+    page.push(") p CROSS JOIN warranty_claims c WHERE c.id = p.id ORDER BY c.id DESC");
     let rows = query::fetch_all(tx, &page).await?;
-    let mut count = build("SELECT COUNT(*) FROM (SELECT 1 FROM warranty_claims");
+    let mut count = Query::new("SELECT COUNT(*) FROM (");
+    filter.matches(&mut count, false);
     count.push(" LIMIT ").bind(count_cap).push(") AS capped");
     Ok((rows, query::fetch_count(tx, &count).await?))
 }

@@ -35,6 +35,9 @@ pub struct Catalog {
 
 static CATALOG: OnceLock<Catalog> = OnceLock::new();
 
+/// Violation parameters whose values are codes with words of their own under `{name}.{value}`.
+const WORDED_PARAMS: [&str; 1] = ["role"];
+
 impl Catalog {
     pub fn get() -> &'static Catalog {
         CATALOG.get_or_init(|| Catalog::parse(files::FILES).expect("message catalogues parse"))
@@ -69,13 +72,14 @@ impl Catalog {
 
     /// The text for a key; an unknown key shows itself, so a gap is visible rather than blank.
     pub fn text<'a>(&'a self, locale: Locale, key: &'a str) -> &'a str {
-        match self.entries.get(key) {
-            Some([zh, en]) => match locale {
-                Locale::Zh => zh,
-                Locale::En => en,
-            },
-            None => key,
-        }
+        self.entry(locale, key).unwrap_or(key)
+    }
+
+    fn entry(&self, locale: Locale, key: &str) -> Option<&str> {
+        self.entries.get(key).map(|[zh, en]| match locale {
+            Locale::Zh => zh.as_str(),
+            Locale::En => en.as_str(),
+        })
     }
 
     /// The text with `{name}` placeholders filled in.
@@ -92,8 +96,18 @@ impl Catalog {
         text
     }
 
+    /// The violation's words. A parameter named in [`WORDED_PARAMS`] holds a code (a role, …): it shows as
+    /// that code's words (`role.supervisor` → 业务主管/服务经理), and as itself only when it has none.
     pub fn violation(&self, locale: Locale, violation: &Violation) -> String {
-        self.format(locale, violation.code, violation.params.iter().map(|(k, v)| (*k, v.as_str())))
+        let params: Vec<(&str, &str)> = violation
+            .params
+            .iter()
+            .map(|(name, value)| {
+                let worded = WORDED_PARAMS.contains(name).then(|| self.entry(locale, &format!("{name}.{value}")));
+                (*name, worded.flatten().unwrap_or(value.as_str()))
+            })
+            .collect();
+        self.format(locale, violation.code, params)
     }
 }
 
@@ -115,6 +129,23 @@ mod tests {
         let catalog = Catalog::get();
         assert_eq!(catalog.violation(Locale::Zh, &violation), "VIN 第9位校验位应为 5，实际为 3");
         assert_eq!(catalog.violation(Locale::En, &violation), "VIN check digit (position 9) should be 5, found 3");
+    }
+
+    /// A role in a violation shows as its name, as on the chain it belongs to.
+    #[test]
+    fn a_role_parameter_shows_the_role_s_name() {
+        let catalog = Catalog::get();
+        let waiting = Violation::new("goodwill", "goodwill_approval_missing").with("role", "supervisor");
+        assert_eq!(catalog.violation(Locale::Zh, &waiting), "善意索赔尚未审批完毕：等待业务主管/服务经理审批");
+        assert_eq!(
+            catalog.violation(Locale::En, &waiting),
+            "The goodwill claim is not fully approved: waiting for the Supervisor / service manager"
+        );
+        let refused = Violation::new("goodwill", "goodwill_refused").with("role", "group_admin");
+        assert_eq!(catalog.violation(Locale::Zh, &refused), "善意索赔已被集团管理员拒绝，不能提交");
+        // A value without words (a role a newer chain names) still shows rather than vanishing.
+        let unknown = Violation::new("goodwill", "goodwill_refused").with("role", "regional_manager");
+        assert_eq!(catalog.violation(Locale::Zh, &unknown), "善意索赔已被regional_manager拒绝，不能提交");
     }
 
     /// Every violation code written in the source has words in both languages.

@@ -18,12 +18,13 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiActor, ApiJson};
 
-/// Lists claims, newest first, with filters.
+/// Lists claims, newest first, with filters; `total` is counted up to the count cap (10,000).
 #[utoipa::path(get, path = "/api/v1/warranty-claims", tag = "warranty-claims",
     params(("state" = Option<String>, Query, description = "draft, checked, submitted, approved, partly_approved, rejected, returned, resubmitted, settled, cancelled"),
         ("vin" = Option<String>, Query, description = "VIN prefix"), ("q" = Option<String>, Query, description = "claim number prefix"),
         ("failure_code" = Option<String>, Query), ("from" = Option<String>, Query, description = "repair date from, YYYY-MM-DD"),
         ("to" = Option<String>, Query, description = "repair date to, YYYY-MM-DD"), ("clerk_id" = Option<String>, Query),
+        ("part_no" = Option<String>, Query, description = "a part number or labour operation code on one of the claim's lines"),
         ("store_id" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, description = "{items, total, page, per_page}")))]
 pub async fn list(

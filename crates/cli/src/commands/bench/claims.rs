@@ -340,26 +340,111 @@ async fn read(
     Ok((latencies.len(), percentile(&latencies, 50.0), percentile(&latencies, 99.0), percentile(&latencies, 100.0)))
 }
 
-pub async fn run(pg: Option<&str>, seconds: u64, total: usize) -> anyhow::Result<()> {
-    let server = BenchServer::start(FreshDb::create(pg, "claims").await?).await?;
+/// What the reads need of a prepared database: the store, the clerk's token and the repair orders.
+struct Prepared {
+    store: String,
+    token: String,
+    orders: Arc<Vec<(String, String, String)>>,
+}
+
+/// The bench store, its clerk and its repair orders in a database an earlier run of this bench filled and
+/// kept (`--loaded`), or `None` when it holds no bench store yet.
+async fn reuse(server: &BenchServer) -> anyhow::Result<Option<Prepared>> {
+    let store: Option<(String,)> = server
+        .app
+        .db
+        .read(job(|tx| {
+            Box::pin(async move {
+                let query =
+                    query::Query::with("SELECT id FROM stores WHERE code = $1", claimdesk_store::args![STORE_CODE]);
+                query::fetch_optional(tx, &query).await
+            })
+        }))
+        .await?;
+    let Some((store,)) = store else { return Ok(None) };
+    let token = claimdesk_app::auth::token_for_password(&server.app, CLERK, PASSWORD, "127.0.0.1")
+        .await
+        .map_err(|e| anyhow::anyhow!("token for {CLERK}: {e}"))?;
+    let orders: Vec<(String, String, String)> = server
+        .app
+        .db
+        .read(job(|tx| {
+            Box::pin(async move {
+                let sql = "SELECT o.id, o.vehicle_id, v.vin FROM repair_orders o JOIN vehicles v ON v.id = o.vehicle_id \
+                           WHERE o.kind = 'warranty' ORDER BY o.id";
+                query::fetch_all(tx, &query::Query::new(sql)).await
+            })
+        }))
+        .await?;
+    Ok(Some(Prepared { store, token, orders: Arc::new(orders) }))
+}
+
+/// The bench's store code, clerk and password as `setup_as(…, 1, "BC", "clerk", …)` makes them.
+const STORE_CODE: &str = "BC1-01";
+const CLERK: &str = "bench1.clerk";
+const PASSWORD: &str = "bench-password-1";
+
+async fn claim_count(server: &BenchServer) -> anyhow::Result<u64> {
+    let count = server
+        .app
+        .db
+        .read(job(|tx| {
+            Box::pin(
+                async move { query::fetch_count(tx, &query::Query::new("SELECT COUNT(*) FROM warranty_claims")).await },
+            )
+        }))
+        .await?;
+    Ok(count.max(0) as u64)
+}
+
+/// `loaded`: a database to fill once and keep (and, on later runs, to measure again without filling);
+/// `skip_writes`: measure only the reads.
+pub async fn run(
+    pg: Option<&str>,
+    seconds: u64,
+    total: usize,
+    loaded: Option<&str>,
+    skip_writes: bool,
+) -> anyhow::Result<()> {
+    let fresh = match loaded {
+        Some(url) => FreshDb {
+            url: url.to_string(),
+            label: format!("{url} (kept)"),
+            data_dir: std::env::temp_dir(),
+            temp_dir: None,
+        },
+        None => FreshDb::create(pg, "claims").await?,
+    };
+    let server = BenchServer::start(fresh).await?;
     println!("claims: POST /api/v1/warranty-claims with 5 lines, durable; then reads at {total} claims");
     println!("  database: {}", server.label);
-    let (stores, token) = setup_as(&server, 1, "BC", "clerk", "warranty_clerk").await?;
-    let store = stores[0].clone();
-    let began = Instant::now();
-    let orders = Arc::new(prepare(&server, &token, &store).await?);
-    println!(
-        "  prepared {} vehicles with a warranty repair order each in {:.1} s",
-        orders.len(),
-        began.elapsed().as_secs_f64()
-    );
-    println!("  target: ≥ 3,000 claims/s with 16 clients (SQLite)");
-    println!("  {:>7} {:>12} {:>10} {:>10} {:>7}", "clients", "claims/s", "p50", "p99", "errors");
-    let counter = Arc::new(AtomicU64::new(0));
-    write(&server, &token, &orders, 4, 0.5, &counter).await?;
-    for clients in [1, 16] {
-        let (rate, p50, p99, errors) = write(&server, &token, &orders, clients, seconds as f64, &counter).await?;
-        println!("  {clients:>7} {rate:>12.0} {:>10} {:>10} {errors:>7}", ms(p50), ms(p99));
+    let prepared = match reuse(&server).await? {
+        Some(prepared) => {
+            println!("  reusing store {STORE_CODE} with {} repair orders", prepared.orders.len());
+            prepared
+        }
+        None => {
+            let (stores, token) = setup_as(&server, 1, "BC", "clerk", "warranty_clerk").await?;
+            let began = Instant::now();
+            let orders = Arc::new(prepare(&server, &token, &stores[0]).await?);
+            println!(
+                "  prepared {} vehicles with a warranty repair order each in {:.1} s",
+                orders.len(),
+                began.elapsed().as_secs_f64()
+            );
+            Prepared { store: stores[0].clone(), token, orders }
+        }
+    };
+    let Prepared { store, token, orders } = prepared;
+    if !skip_writes {
+        println!("  target: ≥ 3,000 claims/s with 16 clients (SQLite)");
+        println!("  {:>7} {:>12} {:>10} {:>10} {:>7}", "clients", "claims/s", "p50", "p99", "errors");
+        let counter = Arc::new(AtomicU64::new(claim_count(&server).await?));
+        write(&server, &token, &orders, 4, 0.5, &counter).await?;
+        for clients in [1, 16] {
+            let (rate, p50, p99, errors) = write(&server, &token, &orders, clients, seconds as f64, &counter).await?;
+            println!("  {clients:>7} {rate:>12.0} {:>10} {:>10} {errors:>7}", ms(p50), ms(p99));
+        }
     }
 
     let clerk: (String,) = server
@@ -367,18 +452,20 @@ pub async fn run(pg: Option<&str>, seconds: u64, total: usize) -> anyhow::Result
         .db
         .read(job(|tx| {
             Box::pin(async move {
-                let query = query::Query::with(
-                    "SELECT id FROM users WHERE username = $1",
-                    claimdesk_store::args!["bench1.clerk"],
-                );
+                let query =
+                    query::Query::with("SELECT id FROM users WHERE username = $1", claimdesk_store::args![CLERK]);
                 query::fetch_optional(tx, &query).await?.ok_or_else(|| anyhow::anyhow!("no clerk"))
             })
         }))
         .await?;
-    let have = counter.load(Ordering::Relaxed);
-    let began = Instant::now();
-    fill(&server, &store, &clerk.0, &orders, have, total as u64).await?;
-    println!("  filled to {total} claims (5 lines each) in {:.0} s", began.elapsed().as_secs_f64());
+    let have = claim_count(&server).await?;
+    if have < total as u64 {
+        let began = Instant::now();
+        fill(&server, &store, &clerk.0, &orders, have, total as u64).await?;
+        println!("  filled to {total} claims (5 lines each) in {:.0} s", began.elapsed().as_secs_f64());
+    } else {
+        println!("  {have} claims already (5 lines each)");
+    }
 
     let ids: Vec<(String, String, String)> = server
         .app

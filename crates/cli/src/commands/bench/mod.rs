@@ -39,10 +39,14 @@ pub struct Args {
     /// Customers loaded for `reads`.
     #[arg(long, default_value_t = reads::DEFAULT_SIZE)]
     size: usize,
-    /// `reads` only: measure this database, already loaded by `claimdesk demo --size N`, instead of
-    /// loading a fresh one (the load of 1,000,000 customers takes minutes).
+    /// `reads`: measure this database, already loaded by `claimdesk demo --size N`, instead of loading a
+    /// fresh one (the load of 1,000,000 customers takes minutes). `claims`: fill this database on the first
+    /// run and keep it; later runs measure it again without filling it.
     #[arg(long)]
     loaded: Option<String>,
+    /// `claims` only: skip the durable creates and measure the reads alone.
+    #[arg(long)]
+    skip_writes: bool,
 }
 
 pub async fn run(_config: &Config, args: Args) -> anyhow::Result<ExitCode> {
@@ -57,7 +61,7 @@ pub async fn run(_config: &Config, args: Args) -> anyhow::Result<ExitCode> {
         "rules" => rules::run(args.seconds)?,
         "import" => import::run(args.rows).await?,
         "reconciliation" => reconciliation::run(pg, args.claims).await?,
-        "claims" => claims::run(pg, args.seconds, args.claims).await?,
+        "claims" => claims::run(pg, args.seconds, args.claims, args.loaded.as_deref(), args.skip_writes).await?,
         "writes" => {
             writes::run(pg, args.seconds, writes_stores(pg)).await?;
         }

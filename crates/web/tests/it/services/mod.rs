@@ -6,6 +6,7 @@ mod audit;
 pub mod campaigns;
 pub mod claims;
 mod claims_flow;
+mod claims_search;
 mod customers;
 mod followup;
 mod group_commit;
