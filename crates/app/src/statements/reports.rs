@@ -84,6 +84,12 @@ pub async fn check(app: &App, actor: &Actor, month: &str, store_id: Option<&str>
                 for line in store::claim_lines_handed_over(tx, &stores, from, to).await? {
                     lines.entry(line.claim_id.clone()).or_default().push(line);
                 }
+                for rows in items.values_mut() {
+                    rows.sort_by_key(|item| item.line_no);
+                }
+                for rows in lines.values_mut() {
+                    rows.sort_by_key(|line| line.line_no);
+                }
                 let mut differences = Vec::new();
                 for pair in pairs {
                     let expected: Vec<ExpectedLine> = items

@@ -1,7 +1,8 @@
 //! The back office at size (issue 5): N claims (two lines each) decided over 24 months in one store, the
 //! heaviest case for the store-leading indexes. Each claim has its own handed-over repair order with the
 //! two warranty items it claims (every 50th part priced differently on the order), a vehicle of the store,
-//! one of 50 failure codes and a causal part from 2,000; every third claim is cut and every 17th rejected.
+//! one of 50 failure codes and a causal part from 2,000; every fifth claim is cut and every 17th rejected (moduli prime to the 24
+//! months, so every month has its share).
 //! The claims decided two or more months back were named on the manufacturer's monthly settlement
 //! statement (dated 20 days after the decisions), which was paid from the third month on. Then, through
 //! the same services the pages call: the month's income by kind (labour against parts), the check of the
@@ -90,7 +91,7 @@ fn shape(index: usize, now: i64) -> (usize, i64, &'static str, i64) {
     let decided = now - months as i64 * MONTH_MS - (index as i64 % 1000) * 1000;
     if index.is_multiple_of(17) {
         (months, decided, "rejected", 0)
-    } else if index.is_multiple_of(3) {
+    } else if index.is_multiple_of(5) {
         (months, decided, "partly_approved", PART_FEN - CUT_FEN)
     } else {
         (months, decided, "approved", PART_FEN)
@@ -203,8 +204,8 @@ fn chunk_rows(
             Arg::from(handed_over - DAY_MS),
             Arg::from(handed_over),
         ]);
-        // Every 50th order priced its part differently from the claim: the check lists it.
-        let order_part_fen = if index.is_multiple_of(50) { PART_FEN + 1_000 } else { PART_FEN };
+        // Every 49th order priced its part differently from the claim: the check lists it.
+        let order_part_fen = if index.is_multiple_of(49) { PART_FEN + 1_000 } else { PART_FEN };
         for (line_no, kind, code, part_no, amount) in
             [(1i64, "labor", "10-01", "", LABOR_FEN), (2, "part", "", part_no.as_str(), order_part_fen)]
         {
